@@ -1,0 +1,58 @@
+"""acupoints: an offline reference to the WHO acupuncture points.
+
+    >>> import acupoints
+    >>> catalog = acupoints.load_catalog()
+    >>> catalog.get("zusanli").code
+    'ST36'
+
+The package imports nothing heavy at import time: the catalog (and yaml, on a first read) is
+loaded when `load_catalog` is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AcupointsError",
+    "AmbiguousPointError",
+    "Catalog",
+    "CatalogError",
+    "Caution",
+    "Category",
+    "Needling",
+    "Point",
+    "Reference",
+    "UnknownPointError",
+    "UsageError",
+    "load_catalog",
+]
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, load_catalog
+    from .model import (
+        AcupointsError,
+        AmbiguousPointError,
+        CatalogError,
+        Category,
+        Caution,
+        Needling,
+        Point,
+        Reference,
+        UnknownPointError,
+        UsageError,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Catalog", "load_catalog"):
+        from . import catalog
+
+        return getattr(catalog, name)
+    if name in __all__:
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'acupoints' has no attribute {name!r}")

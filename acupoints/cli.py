@@ -1,0 +1,358 @@
+"""The `acupoints` command: arguments in, a domain call, a renderer out.
+
+Every error becomes one line on stderr, `acupoints: error: ...`, and an exit code from
+model.ExitCode (0 ok, also for an empty result; 1 data or file error; 2 usage; 130 interrupted).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer._click import exceptions as click_exc
+from typer.core import TyperGroup
+
+from . import __version__
+from . import model as m
+
+
+class Format(StrEnum):
+    table = "table"
+    plain = "plain"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+
+
+class Vocabulary(StrEnum):
+    region = "region"
+    meridian = "meridian"
+    category = "category"
+    modality = "modality"
+    condition = "condition"
+    caution = "caution"
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"acupoints: error: {message}\n")
+    return code
+
+
+class _Group(TyperGroup):
+    """Runs the command and turns every failure into one line and an exit code."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: Any = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name or "acupoints", complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except m.CatalogError as exc:
+            code = _fail(_catalog_line(exc), m.ExitCode.DATA)
+        except m.AcupointsError as exc:
+            code = _fail(str(exc), exc.exit_code)
+        except click_exc.NoSuchOption as exc:
+            hint = f"; did you mean {exc.possibilities[0]}?" if exc.possibilities else ""
+            where = f" (see: acupoints {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.parent else ""
+            code = _fail(f"no option {exc.option_name}{hint}{where}", m.ExitCode.USAGE)
+        except click_exc.UsageError as exc:
+            cmd = exc.ctx.command_path if exc.ctx else "acupoints"
+            code = _fail(f"{exc.format_message()} (see: {cmd} --help)", m.ExitCode.USAGE)
+        except click_exc.ClickException as exc:
+            code = _fail(exc.format_message(), exc.exit_code)
+        except (click_exc.Abort, KeyboardInterrupt):
+            sys.stderr.write("\n")
+            code = m.ExitCode.INTERRUPTED
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _catalog_line(exc: m.CatalogError) -> str:
+    more = len(exc.problems) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''}; run: acupoints validate)" if more else ""
+    return exc.problems[0] + tail
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="acupoints",
+    help=(
+        "An offline reference to the WHO acupuncture points, for people and scripts.\n\n"
+        "Examples:\n\n"
+        "  acupoints show zusanli\n\n"
+        "  acupoints list --condition DPN --region lower-limb --modality electro\n\n"
+        "  acupoints list --condition CIPN -f json\n\n"
+        "  acupoints search 'numb toes'\n\n"
+        f"{m.NOTICE}"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"acupoints {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    catalog: Annotated[
+        str | None,
+        typer.Option(
+            "--catalog",
+            envvar="ACUPOINTS_CATALOG",
+            metavar="PATH",
+            help="Read this catalog file instead of the shipped one.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = {"catalog": catalog}
+
+
+def _load(ctx: typer.Context) -> Any:
+    from .catalog import load_catalog
+
+    return load_catalog(ctx.obj.get("catalog") if ctx.obj else None)
+
+
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table, plain (tab-separated), json, csv or yaml. Default: table on a terminal, plain in a pipe.",
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout; the format follows its suffix unless -f is given.",
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="A,B,...",
+        help="Columns or keys to output, e.g. code,pinyin,english (see the README for all fields).",
+    ),
+]
+
+
+def _fmt(fmt: Format | None, output: str | None) -> str:
+    from .render import pick_format
+
+    return pick_format(fmt.value if fmt else None, output)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    points: Annotated[
+        list[str], typer.Argument(metavar="POINT...", help="Codes or names: ST36, st-36, UB40, zusanli, 足三里.")
+    ],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Show everything about one or more points.
+
+    Examples:
+
+      acupoints show ST36
+
+      acupoints show zusanli 'Sān Yīn Jiāo' 合谷
+
+      acupoints show LI4 -f json
+    """
+    from . import render
+
+    catalog = _load(ctx)
+    found = [catalog.lookup(text) for text in points]
+    render.emit(render.show_points(found, catalog, _fmt(fmt, output)), output, force=force)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    condition: Annotated[list[str], typer.Option("--condition", "-c", help="DPN, CIPN or PHN.")] = [],  # noqa: B006
+    region: Annotated[list[str], typer.Option("--region", "-r", help="A body region; includes its parts.")] = [],  # noqa: B006
+    modality: Annotated[
+        list[str], typer.Option("--modality", "-m", help="manual, electro, moxibustion, acupressure, cupping.")
+    ] = [],  # noqa: B006
+    meridian: Annotated[
+        list[str], typer.Option("--meridian", help="A channel code in any system: ST, UB, SJ, Du, EX.")
+    ] = [],  # noqa: B006
+    category: Annotated[list[str], typer.Option("--category", help="A point category, e.g. he-sea, back-shu.")] = [],  # noqa: B006
+    exclude_caution: Annotated[
+        list[str],
+        typer.Option(
+            "--exclude-caution", metavar="KIND", help="Leave out points with this kind of caution, e.g. pregnancy."
+        ),
+    ] = [],  # noqa: B006
+    fields: FieldsOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """List points in WHO order, narrowed by any mix of filters.
+
+    Each filter may be given more than once (any of its values matches); different filters
+    must all match.
+
+    Examples:
+
+      acupoints list --condition DPN --region lower-limb --modality electro
+
+      acupoints list --condition CIPN -f json
+
+      acupoints list --meridian ST --category he-sea --fields code,pinyin,english
+    """
+    from . import render
+
+    chosen = render.check_fields(fields)
+    catalog = _load(ctx)
+    found = catalog.filter(
+        condition=condition,
+        region=region,
+        modality=modality,
+        meridian=meridian,
+        category=category,
+        exclude_caution=exclude_caution,
+    )
+    render.emit(render.point_list(found, _fmt(fmt, output), chosen, title=f"{len(found)} points"), output, force=force)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to look for.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
+    fields: FieldsOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Find points by code, name, location, action or indication, best match first.
+
+    Typos are forgiven: 'zusnli' still finds ST36.
+
+    Examples:
+
+      acupoints search numbness toes
+
+      acupoints search 'knee pain' -n 5 -f json
+    """
+    from . import render
+
+    chosen = render.check_fields(fields)
+    catalog = _load(ctx)
+    query = " ".join(text)
+    found = [p for p, _ in catalog.search(query, limit=limit)]
+    render.emit(
+        render.point_list(found, _fmt(fmt, output), chosen, title=f"best matches for {query!r}"), output, force=force
+    )
+
+
+@app.command()
+def vocab(
+    ctx: typer.Context,
+    kind: Annotated[
+        Vocabulary | None,
+        typer.Argument(help="region, meridian, category, modality, condition or caution; all when left out."),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """List the values a filter takes, with how many points each has.
+
+    Examples:
+
+      acupoints vocab region
+
+      acupoints vocab -f json
+    """
+    from . import render
+
+    catalog = _load(ctx)
+    chosen = _fmt(fmt, output)
+    kinds = [kind.value] if kind else [v.value for v in Vocabulary]
+    if chosen in ("json", "yaml") and not kind:
+        data = {k: [{"value": v, "points": n, "about": a} for v, n, a in catalog.vocabulary(k)] for k in kinds}
+        render.emit(render.to_json(data) if chosen == "json" else render.to_yaml(data), output, force=force)
+        return
+    parts = [render.vocab_table(k, catalog.vocabulary(k), chosen) for k in kinds]
+    if all(isinstance(x, str) for x in parts):
+        if chosen == "plain" and not kind:
+            parts = [
+                "".join(f"{k}\t{line}\n" for line in part.splitlines()) for k, part in zip(kinds, parts, strict=True)
+            ]
+        render.emit("".join(parts), output, force=force)
+    else:
+        from rich.console import Group
+
+        render.emit(Group(*parts), output, force=force)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None, typer.Argument(metavar="[PATH]", help="A catalog file; the one in use when left out.")
+    ] = None,
+) -> None:
+    """Check a catalog file and list every problem, each as FILE:LINE: CODE: message.
+
+    Exit status 0 when valid, 1 when not.
+
+    Examples:
+
+      acupoints validate
+
+      acupoints validate my-points.yaml
+    """
+    from .catalog import load_catalog
+
+    target = path or (ctx.obj or {}).get("catalog")
+    try:
+        catalog = load_catalog(target, cache=False)
+    except m.CatalogError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(problem + "\n")
+        _exit(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found", m.ExitCode.DATA)
+    shown = target or str(catalog.path)
+    sys.stdout.write(
+        f"{shown}: valid: {len(catalog)} points, {len(catalog.references)} references, "
+        f"{len(catalog.sources)} caution sources\n"
+    )
+
+
+def _exit(message: str, code: int) -> NoReturn:
+    _fail(message, code)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    app(prog_name="acupoints")

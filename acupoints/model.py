@@ -1,0 +1,414 @@
+"""The catalog's data types, vocabularies and errors.
+
+Plain frozen dataclasses and string constants: no I/O, and nothing here imports
+yaml or rich, so every command can use these at no start-up cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+MERIDIANS: dict[str, str] = {
+    "LU": "Lung",
+    "LI": "Large Intestine",
+    "ST": "Stomach",
+    "SP": "Spleen",
+    "HT": "Heart",
+    "SI": "Small Intestine",
+    "BL": "Bladder",
+    "KI": "Kidney",
+    "PC": "Pericardium",
+    "TE": "Triple Energizer (Sanjiao)",
+    "GB": "Gallbladder",
+    "LR": "Liver",
+    "GV": "Governor Vessel (Du)",
+    "CV": "Conception Vessel (Ren)",
+    "EX": "Extra points",
+}
+
+# WHO point counts; the order is WHO's channel order, and extra groups follow.
+CHANNEL_SIZES: dict[str, int] = {
+    "LU": 11,
+    "LI": 20,
+    "ST": 45,
+    "SP": 21,
+    "HT": 9,
+    "SI": 19,
+    "BL": 67,
+    "KI": 27,
+    "PC": 9,
+    "TE": 23,
+    "GB": 44,
+    "LR": 14,
+    "GV": 28,
+    "CV": 24,
+}
+EXTRA_GROUPS: dict[str, tuple[str, int]] = {
+    "HN": ("head and neck", 15),
+    "CA": ("chest and abdomen", 1),
+    "B": ("back", 9),
+    "UE": ("upper extremity", 11),
+    "LE": ("lower extremity", 12),
+}
+
+# Each region with its parts; a filter on a region includes all of them.
+REGION_TREE: dict[str, tuple[str, ...]] = {
+    "head-neck": ("head", "face", "neck"),
+    "trunk": ("chest", "abdomen", "back", "perineum"),
+    "back": ("upper-back", "lower-back"),
+    "upper-limb": ("shoulder", "axilla", "upper-arm", "elbow", "forearm", "wrist", "hand"),
+    "lower-limb": ("hip", "thigh", "knee", "lower-leg", "ankle", "foot"),
+}
+ROOT_REGIONS = ("head-neck", "trunk", "upper-limb", "lower-limb")
+
+
+def _all_regions() -> tuple[str, ...]:
+    seen: list[str] = []
+
+    def walk(name: str) -> None:
+        seen.append(name)
+        for part in REGION_TREE.get(name, ()):
+            walk(part)
+
+    for root in ROOT_REGIONS:
+        walk(root)
+    return tuple(seen)
+
+
+REGIONS: tuple[str, ...] = _all_regions()
+
+
+def region_parts(region: str) -> frozenset[str]:
+    """The region itself and every region inside it."""
+    out = {region}
+    for part in REGION_TREE.get(region, ()):
+        out |= region_parts(part)
+    return frozenset(out)
+
+
+CATEGORIES: tuple[str, ...] = (
+    "jing-well",
+    "ying-spring",
+    "shu-stream",
+    "jing-river",
+    "he-sea",
+    "yuan-source",
+    "luo-connecting",
+    "xi-cleft",
+    "back-shu",
+    "front-mu",
+    "lower-he-sea",
+    "influential",
+    "confluent",
+)
+TRANSPORTING: tuple[str, ...] = CATEGORIES[:5]
+ELEMENTS: tuple[str, ...] = ("wood", "fire", "earth", "metal", "water")
+ORGANS: tuple[str, ...] = (
+    "lung",
+    "large-intestine",
+    "stomach",
+    "spleen",
+    "heart",
+    "small-intestine",
+    "bladder",
+    "kidney",
+    "pericardium",
+    "sanjiao",
+    "gallbladder",
+    "liver",
+)
+TISSUES: tuple[str, ...] = (
+    "zang-organs",
+    "fu-organs",
+    "qi",
+    "blood",
+    "sinews",
+    "vessels",
+    "bone",
+    "marrow",
+)
+VESSELS: tuple[str, ...] = ("du", "ren", "chong", "dai", "yinqiao", "yangqiao", "yinwei", "yangwei")
+# What `of` may name, per category kind.
+CATEGORY_OF: dict[str, tuple[str, ...]] = {
+    "back-shu": ORGANS,
+    "front-mu": ORGANS,
+    "lower-he-sea": ORGANS,
+    "influential": TISSUES,
+    "confluent": VESSELS,
+    "xi-cleft": VESSELS,
+    "luo-connecting": VESSELS + ("great-luo-of-spleen",),
+}
+MODALITIES: tuple[str, ...] = ("manual", "electro", "moxibustion", "acupressure", "cupping")
+CONDITIONS: dict[str, str] = {
+    "DPN": "diabetic peripheral neuropathy",
+    "CIPN": "chemotherapy-induced peripheral neuropathy",
+    "PHN": "postherpetic neuralgia",
+}
+CAUTION_KINDS: tuple[str, ...] = (
+    "pregnancy",
+    "pneumothorax",
+    "vessel",
+    "nerve",
+    "organ",
+    "eye",
+    "cns",
+    "no-moxibustion",
+    "no-needling",
+    "other",
+)
+CAUTION_BASES: tuple[str, ...] = ("traditional", "anatomical", "device", "evidence")
+CAUTION_MODALITIES: tuple[str, ...] = ("needle", "moxibustion", "electro", "cupping", "bleeding", "any")
+ANGLES: tuple[str, ...] = ("perpendicular", "oblique", "transverse", "intradermal", "prick", "none")
+
+NOTICE = "A reference, not medical advice: needling and moxibustion belong in trained hands."
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    DATA = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class AcupointsError(Exception):
+    """Base of every error the domain raises; the CLI maps each to one line and an exit code."""
+
+    exit_code = ExitCode.DATA
+
+
+class UsageError(AcupointsError):
+    """Something the user typed cannot be used (an unknown vocabulary value, a bad option)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UnknownPointError(UsageError):
+    def __init__(self, text: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.text = text
+        self.suggestions = suggestions
+        msg = f"no point {text!r}"
+        if suggestions:
+            msg += f"; did you mean {_or_list(suggestions)}?"
+        super().__init__(msg)
+
+
+class AmbiguousPointError(UsageError):
+    def __init__(self, text: str, candidates: tuple[Point, ...]) -> None:
+        self.text = text
+        self.candidates = candidates
+        named = _and_list(tuple(f"{p.code} ({p.pinyin} {p.hanzi}, {p.english})" for p in candidates))
+        super().__init__(f"{text!r} names {len(candidates)} points: {named}; give a code to pick one")
+
+
+class CatalogError(AcupointsError):
+    """The catalog file cannot be read or does not validate; `problems` lists every finding."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems in the catalog"
+        super().__init__(head)
+
+
+class OutputError(AcupointsError):
+    """An output file cannot be written (exists without --force, or the folder is missing)."""
+
+
+def _or_list(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _and_list(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Needling:
+    angle: str
+    depth_cun: tuple[float, float]
+    source: str
+    note: str | None = None
+
+    def describe(self) -> str:
+        if self.angle == "none":
+            text = "not needled"
+        else:
+            lo, hi = (_num(x) for x in self.depth_cun)
+            depth = f"{lo} cun" if lo == hi else f"{lo}-{hi} cun"
+            text = f"{self.angle}, {depth}"
+        if self.note:
+            text += f"; {self.note}"
+        return text
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    kind: str
+    of: str | None = None
+    partner: str | None = None
+
+    def describe(self) -> str:
+        text = self.kind
+        if self.of:
+            text += f" ({self.of}"
+            text += f", with {self.partner})" if self.partner else ")"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    kind: str
+    basis: str
+    modality: str
+    text: str
+    sources: tuple[str, ...]
+    structure: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    code: str
+    meridian: str
+    number: int
+    pinyin: str
+    hanzi: str
+    english: str
+    region: str
+    location: str
+    needling: Needling
+    actions: tuple[str, ...]
+    indications: tuple[str, ...]
+    modalities: tuple[str, ...]
+    bilateral: bool = True
+    hanzi_simplified: str | None = None
+    aliases: tuple[str, ...] = ()
+    ambiguous_aliases: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+    element: str | None = None
+    cautions: tuple[Caution, ...] = ()
+    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def category_kinds(self) -> tuple[str, ...]:
+        return tuple(c.kind for c in self.categories)
+
+    @property
+    def caution_kinds(self) -> tuple[str, ...]:
+        return tuple(c.kind for c in self.cautions)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Every reference id this point cites, for any condition, in first-cited order."""
+        seen: dict[str, None] = {}
+        for refs in self.conditions.values():
+            seen.update(dict.fromkeys(refs))
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable export record: key order and names are part of the interface."""
+        return {
+            "code": self.code,
+            "meridian": self.meridian,
+            "number": self.number,
+            "pinyin": self.pinyin,
+            "hanzi": self.hanzi,
+            "hanzi_simplified": self.hanzi_simplified,
+            "english": self.english,
+            "aliases": list(self.aliases + self.ambiguous_aliases),
+            "bilateral": self.bilateral,
+            "region": self.region,
+            "location": self.location,
+            "needling": {
+                "angle": self.needling.angle,
+                "depth_cun": list(self.needling.depth_cun),
+                "source": self.needling.source,
+                "note": self.needling.note,
+            },
+            "actions": list(self.actions),
+            "indications": list(self.indications),
+            "categories": [
+                {k: v for k, v in (("kind", c.kind), ("of", c.of), ("partner", c.partner)) if v}
+                for c in self.categories
+            ],
+            "element": self.element,
+            "modalities": list(self.modalities),
+            "conditions": {k: list(v) for k, v in self.conditions.items()},
+            "cautions": [
+                {
+                    "kind": c.kind,
+                    "basis": c.basis,
+                    "modality": c.modality,
+                    "text": c.text,
+                    "sources": list(c.sources),
+                    "structure": c.structure,
+                    "context": c.context,
+                }
+                for c in self.cautions
+            ],
+            "references": list(self.references),
+        }
+
+
+EXPORT_FIELDS: tuple[str, ...] = (
+    "code",
+    "meridian",
+    "number",
+    "pinyin",
+    "hanzi",
+    "hanzi_simplified",
+    "english",
+    "aliases",
+    "bilateral",
+    "region",
+    "location",
+    "needling",
+    "actions",
+    "indications",
+    "categories",
+    "element",
+    "modalities",
+    "conditions",
+    "cautions",
+    "references",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    id: str
+    condition: str
+    authors: str
+    year: int
+    title: str
+    journal: str
+    study_type: str
+    finding: str
+    codes: tuple[str, ...] = ()
+    uncertain_codes: tuple[str, ...] = ()
+    volume_pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    n: str | None = None
+    points: tuple[str, ...] = ()
+    points_source: str | None = None
+    modality: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def short(self) -> str:
+        first = self.authors.split(",")[0].split(" ")[0]
+        return f"{first} {self.year}"
+
+    def identifier(self) -> str:
+        if self.doi:
+            return f"doi:{self.doi}"
+        if self.pmid:
+            return f"PMID {self.pmid}"
+        return f"{self.journal} {self.volume_pages}"

@@ -1,0 +1,509 @@
+"""Validation of the catalog files: every problem at once, each as `FILE:LINE: CODE: message`.
+
+Runs only when a catalog is read afresh (the cache holds data that already passed), so it
+may be thorough rather than quick.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from typing import Any
+
+from . import codes as codes_mod
+from . import model as m
+from ._yamlload import LineDict
+
+POINT_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "code": str,
+    "meridian": str,
+    "number": int,
+    "pinyin": str,
+    "hanzi": str,
+    "english": str,
+    "aliases": list,
+    "bilateral": bool,
+    "region": str,
+    "location": str,
+    "needling": dict,
+    "actions": list,
+    "indications": list,
+    "categories": list,
+    "modalities": list,
+    "cautions": list,
+}
+POINT_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "hanzi_simplified": str,
+    "ambiguous_aliases": list,
+    "element": str,
+    "conditions": dict,
+}
+POINT_FIELDS = {**POINT_REQUIRED, **POINT_OPTIONAL}
+NEEDLING_FIELDS = {"angle", "depth_cun", "source", "note"}
+CAUTION_REQUIRED = {"kind", "basis", "modality", "text", "sources"}
+CAUTION_FIELDS = CAUTION_REQUIRED | {"structure", "context"}
+CATEGORY_FIELDS = {"kind", "of", "partner"}
+TOP_FIELDS = {"catalog", "data_version", "points"}
+
+REFERENCE_REQUIRED = ("id", "condition", "authors", "year", "title", "journal", "study_type", "finding")
+REFERENCE_FIELDS = set(REFERENCE_REQUIRED) | {
+    "volume_pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "n",
+    "points",
+    "codes",
+    "uncertain_codes",
+    "points_source",
+    "modality",
+    "parameters",
+}
+
+_CODE_RE = codes_mod.WHO_CODE
+_TONE_MARKS = set("\u0300\u0301\u0304\u030c")  # grave, acute, macron, caron
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+    return names.get(t, str(t)) if isinstance(t, type) else " or ".join(names[x] for x in t)
+
+
+def _suggest(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class Problems:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.items: list[tuple[int, str]] = []
+
+    def add(self, line: int, who: str, message: str) -> None:
+        self.items.append((line, f"{self.filename}:{line}: {who}: {message}"))
+
+    def sorted(self) -> list[str]:
+        return [text for _, text in sorted(self.items, key=lambda x: x[0])]
+
+
+def _line(obj: Any, key: str | None = None) -> int:
+    if isinstance(obj, LineDict):
+        return obj.line_of(key) if key else obj.line
+    return 0
+
+
+def _text_ok(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != "" and value.strip().upper() not in {"TODO", "TBD", "FIXME"}
+
+
+def _check_text_list(probs: Problems, who: str, point: dict, key: str, minimum: int) -> list[str]:
+    value = point.get(key)
+    line = _line(point, key)
+    if not isinstance(value, list):
+        return []
+    good = []
+    for item in value:
+        if _text_ok(item):
+            good.append(item.strip())
+        else:
+            probs.add(line, who, f"{key}: every item must be non-empty text, not {item!r}")
+    if len(good) < minimum:
+        probs.add(line, who, f"{key}: needs at least {minimum} item{'s' if minimum > 1 else ''}")
+    return good
+
+
+def check_points(
+    data: Any,
+    probs: Problems,
+    reference_ids: dict[str, Any],
+    source_ids: set[str],
+) -> list[dict[str, Any]]:
+    """Check the parsed points file; returns the points as clean plain dicts (problems go to probs)."""
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else type(data).__name__
+        probs.add(1, "file", f"the top level must be a mapping with a 'points' list, not {kind}")
+        return []
+    for key in data:
+        if key not in TOP_FIELDS:
+            probs.add(_line(data, key), "file", f"unknown top-level field {key!r}{_suggest(key, TOP_FIELDS)}")
+    points = data.get("points")
+    if not isinstance(points, list):
+        probs.add(_line(data, "points"), "file", "'points' must be a list of point mappings")
+        return []
+
+    clean: list[dict[str, Any]] = []
+    seen_codes: dict[str, int] = {}
+    seen_hanzi: dict[str, str] = {}
+    for i, raw in enumerate(points, 1):
+        if not isinstance(raw, dict):
+            probs.add(_line(data, "points"), f"point #{i}", "each point must be a mapping")
+            continue
+        who = raw.get("code") if isinstance(raw.get("code"), str) else f"point #{i}"
+        point = _check_point(raw, who, probs, reference_ids, source_ids)
+        code = raw.get("code")
+        if isinstance(code, str):
+            if code in seen_codes:
+                probs.add(_line(raw, "code"), who, f"duplicate code (first at line {seen_codes[code]})")
+            else:
+                seen_codes[code] = _line(raw, "code")
+        for key in ("hanzi", "hanzi_simplified"):
+            h = raw.get(key)
+            if isinstance(h, str):
+                norm = unicodedata.normalize("NFKC", h)
+                other = seen_hanzi.get(norm)
+                if other and other != who:
+                    probs.add(_line(raw, key), who, f"{key} {h} is already used by {other}")
+                seen_hanzi.setdefault(norm, str(who))
+        if point is not None:
+            if clean and codes_mod.who_order_key(point["code"]) < codes_mod.who_order_key(clean[-1]["code"]):
+                probs.add(_line(raw, "code"), who, f"out of WHO order: comes after {clean[-1]['code']}")
+            clean.append(point)
+
+    codes = {p["code"] for p in clean}
+    _check_cross(clean, points, probs, codes, reference_ids)
+    return clean
+
+
+def _check_point(
+    raw: dict, who: str, probs: Problems, reference_ids: dict[str, Any], source_ids: set[str]
+) -> dict[str, Any] | None:
+    ok = True
+    for key in raw:
+        if key not in POINT_FIELDS:
+            probs.add(_line(raw, key), who, f"unknown field {key!r}{_suggest(key, POINT_FIELDS)}")
+            ok = False
+    for key, typ in POINT_FIELDS.items():
+        if key not in raw:
+            if key in POINT_REQUIRED:
+                probs.add(_line(raw), who, f"missing field {key!r}")
+                ok = False
+            continue
+        value = raw[key]
+        # bool is an int in Python: a number must not be true/false
+        wrong = not isinstance(value, typ) or (typ is int and isinstance(value, bool))
+        if wrong:
+            shown = "empty" if value is None else f"{type(value).__name__} {value!r}"
+            probs.add(_line(raw, key), who, f"{key} must be {_type_name(typ)}, not {shown}")
+            ok = False
+        elif typ is str and not _text_ok(value):
+            probs.add(_line(raw, key), who, f"{key} must not be empty or a placeholder")
+            ok = False
+    if not ok:
+        return None
+
+    code, meridian, number = raw["code"], raw["meridian"], raw["number"]
+    match = _CODE_RE.match(code)
+    if not match:
+        probs.add(_line(raw, "code"), who, "code must be a WHO code such as ST36 or EX-LE10")
+        return None
+    if meridian not in m.MERIDIANS:
+        probs.add(_line(raw, "meridian"), who, f"unknown meridian {meridian!r}{_suggest(meridian, m.MERIDIANS)}")
+    elif (match.group(1) or "EX") != meridian:
+        probs.add(_line(raw, "meridian"), who, f"meridian {meridian} does not match the code")
+    if int(match.group(2) or match.group(4)) != number:
+        probs.add(_line(raw, "number"), who, f"number {number} does not match the code")
+    # WHO's channel sizes are checked over the shipped catalog by the tests, not here:
+    # a practitioner's own catalog (or the benchmark's generated one) may number further.
+    if number < 1:
+        probs.add(_line(raw, "number"), who, "number must be 1 or more")
+
+    pinyin = raw["pinyin"]
+    if not any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", pinyin)):
+        probs.add(_line(raw, "pinyin"), who, f"pinyin {pinyin!r} has no tone marks")
+    for key in ("hanzi", "hanzi_simplified"):
+        h = raw.get(key)
+        if isinstance(h, str) and not all(codes_mod.is_cjk(c) for c in h):
+            probs.add(_line(raw, key), who, f"{key} must be Chinese characters only, not {h!r}")
+    if raw.get("hanzi_simplified") == raw["hanzi"]:
+        probs.add(_line(raw, "hanzi_simplified"), who, "hanzi_simplified is the same as hanzi: leave it out")
+
+    if raw["region"] not in m.REGIONS:
+        probs.add(_line(raw, "region"), who, f"unknown region {raw['region']!r}{_suggest(raw['region'], m.REGIONS)}")
+
+    aliases = _check_text_list(probs, who, raw, "aliases", 0)
+    ambiguous = _check_text_list(probs, who, raw, "ambiguous_aliases", 0) if "ambiguous_aliases" in raw else []
+    actions = _check_text_list(probs, who, raw, "actions", 1)
+    indications = _check_text_list(probs, who, raw, "indications", 2)
+
+    modalities = raw["modalities"]
+    if not modalities:
+        probs.add(_line(raw, "modalities"), who, "modalities must name at least one")
+    for mod in modalities:
+        if mod not in m.MODALITIES:
+            probs.add(_line(raw, "modalities"), who, f"unknown modality {mod!r}{_suggest(mod, m.MODALITIES)}")
+    if len(set(modalities)) != len(modalities):
+        probs.add(_line(raw, "modalities"), who, "modalities lists one twice")
+
+    needling = _check_needling(raw, who, probs, source_ids)
+    categories = _check_categories(raw, who, probs)
+    cautions = _check_cautions(raw, who, probs, source_ids)
+
+    kinds = [c["kind"] for c in categories]
+    element = raw.get("element")
+    transporting = [k for k in kinds if k in m.TRANSPORTING]
+    if element is not None and element not in m.ELEMENTS:
+        probs.add(_line(raw, "element"), who, f"unknown element {element!r}{_suggest(element, m.ELEMENTS)}")
+    if transporting and element is None:
+        probs.add(_line(raw, "categories"), who, f"a {transporting[0]} point needs its element")
+    if element is not None and not transporting:
+        probs.add(_line(raw, "element"), who, "element belongs only on the five transporting points")
+
+    conditions: dict[str, list[str]] = {}
+    for cond, refs in (raw.get("conditions") or {}).items():
+        line = _line(raw, "conditions")
+        if cond not in m.CONDITIONS:
+            probs.add(line, who, f"unknown condition {cond!r}{_suggest(cond, m.CONDITIONS)}")
+            continue
+        if not isinstance(refs, list) or not refs:
+            probs.add(line, who, f"conditions.{cond} must be a non-empty list of reference ids")
+            continue
+        good = []
+        for ref in refs:
+            if ref not in reference_ids:
+                probs.add(line, who, f"unknown reference {ref!r} under {cond}{_suggest(ref, reference_ids)}")
+            elif reference_ids[ref]["condition"] != cond:
+                probs.add(line, who, f"reference {ref!r} is about {reference_ids[ref]['condition']}, not {cond}")
+            else:
+                good.append(ref)
+        conditions[cond] = good
+
+    point: dict[str, Any] = {
+        "code": code,
+        "meridian": meridian,
+        "number": number,
+        "pinyin": pinyin,
+        "hanzi": raw["hanzi"],
+        "english": raw["english"],
+        "region": raw["region"],
+        "location": " ".join(raw["location"].split()),
+        "needling": needling,
+        "actions": actions,
+        "indications": indications,
+        "modalities": list(modalities),
+        "bilateral": raw["bilateral"],
+        "aliases": aliases,
+        "categories": categories,
+        "cautions": cautions,
+        "conditions": conditions,
+    }
+    for key in ("hanzi_simplified", "element"):
+        if raw.get(key) is not None:
+            point[key] = raw[key]
+    if ambiguous:
+        point["ambiguous_aliases"] = ambiguous
+    return point
+
+
+def _check_needling(raw: dict, who: str, probs: Problems, source_ids: set[str]) -> dict[str, Any]:
+    n = raw["needling"]
+    line = _line(raw, "needling")
+    for key in n:
+        if key not in NEEDLING_FIELDS:
+            probs.add(_line(n, key), who, f"needling: unknown field {key!r}{_suggest(key, NEEDLING_FIELDS)}")
+    angle, depth, source = n.get("angle"), n.get("depth_cun"), n.get("source")
+    if angle not in m.ANGLES:
+        probs.add(_line(n, "angle") or line, who, f"needling.angle must be one of {', '.join(m.ANGLES)}, not {angle!r}")
+    good_depth = (
+        isinstance(depth, list)
+        and len(depth) == 2
+        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in depth)
+        and 0 <= depth[0] <= depth[1] <= 10
+    )
+    if not good_depth:
+        probs.add(_line(n, "depth_cun") or line, who, f"needling.depth_cun must be [min, max] in cun, not {depth!r}")
+        depth = [0, 0]
+    elif (angle == "none") != (depth[1] == 0):
+        probs.add(_line(n, "depth_cun") or line, who, "needling: depth [0, 0] goes with angle none, and only with it")
+    if source not in source_ids:
+        probs.add(_line(n, "source") or line, who, f"needling.source {source!r} is not in the safety sources")
+    note = n.get("note")
+    if "note" in n and not _text_ok(note):
+        probs.add(_line(n, "note") or line, who, "needling.note must not be empty")
+        note = None
+    return {"angle": angle, "depth_cun": [float(x) for x in depth], "source": source, "note": note}
+
+
+def _check_categories(raw: dict, who: str, probs: Problems) -> list[dict[str, Any]]:
+    out = []
+    line = _line(raw, "categories")
+    for item in raw["categories"]:
+        entry = {"kind": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict):
+            probs.add(line, who, f"a category must be a name or a mapping with 'kind', not {item!r}")
+            continue
+        for key in entry:
+            if key not in CATEGORY_FIELDS:
+                probs.add(_line(entry, key) or line, who, f"category: unknown field {key!r}")
+        kind, of, partner = entry.get("kind"), entry.get("of"), entry.get("partner")
+        if kind not in m.CATEGORIES:
+            probs.add(_line(entry) or line, who, f"unknown category {kind!r}{_suggest(kind, m.CATEGORIES)}")
+            continue
+        allowed = m.CATEGORY_OF.get(kind, ())
+        if of is not None and of not in allowed:
+            hint = f" (one of {', '.join(allowed)})" if allowed else " (this kind takes no 'of')"
+            probs.add(_line(entry, "of") or line, who, f"{kind}: 'of' cannot be {of!r}{hint}")
+        if kind in ("back-shu", "front-mu", "lower-he-sea", "influential", "confluent") and of is None:
+            probs.add(_line(entry) or line, who, f"{kind} must say what it is of (`of:`)")
+        if (kind == "confluent") != (partner is not None):
+            probs.add(_line(entry) or line, who, "a confluent point, and only one, names its partner")
+        if [c["kind"] for c in out].count(kind) and of is None:
+            probs.add(_line(entry) or line, who, f"category {kind} is listed twice")
+        clean = {"kind": kind}
+        if of is not None:
+            clean["of"] = of
+        if partner is not None:
+            clean["partner"] = partner
+        out.append(clean)
+    return out
+
+
+def _check_cautions(raw: dict, who: str, probs: Problems, source_ids: set[str]) -> list[dict[str, Any]]:
+    out = []
+    line = _line(raw, "cautions")
+    for c in raw["cautions"]:
+        if not isinstance(c, dict):
+            probs.add(line, who, f"a caution must be a mapping, not {c!r}")
+            continue
+        cl = _line(c) or line
+        for key in c:
+            if key not in CAUTION_FIELDS:
+                probs.add(_line(c, key), who, f"caution: unknown field {key!r}{_suggest(key, CAUTION_FIELDS)}")
+        missing = CAUTION_REQUIRED - set(c)
+        if missing:
+            probs.add(cl, who, f"caution: missing {', '.join(sorted(missing))}")
+            continue
+        for key, vocab in (("kind", m.CAUTION_KINDS), ("basis", m.CAUTION_BASES), ("modality", m.CAUTION_MODALITIES)):
+            if c[key] not in vocab:
+                probs.add(_line(c, key), who, f"caution {key} {c[key]!r} is not one of {', '.join(vocab)}")
+        sources = c["sources"]
+        if not isinstance(sources, list) or not sources:
+            probs.add(_line(c, "sources"), who, "caution: sources must be a non-empty list of source ids")
+            sources = []
+        for s in sources:
+            if s not in source_ids:
+                probs.add(_line(c, "sources"), who, f"caution: unknown source {s!r}{_suggest(s, source_ids)}")
+        for key in ("text", "structure", "context"):
+            if key in c and not _text_ok(c[key]):
+                probs.add(_line(c, key), who, f"caution: {key} must be non-empty text")
+        entry = {k: c[k] for k in ("kind", "basis", "modality")}
+        entry["text"] = " ".join(str(c["text"]).split())
+        entry["sources"] = list(sources)
+        for key in ("structure", "context"):
+            if c.get(key) is not None:
+                entry[key] = c[key]
+        out.append(entry)
+    return out
+
+
+def _check_cross(
+    clean: list[dict[str, Any]], raw_points: list, probs: Problems, codes: set[str], reference_ids: dict[str, Any]
+) -> None:
+    """Checks across points: partners, aliases claimed twice, condition links both ways."""
+    raw_by_code = {r.get("code"): r for r in raw_points if isinstance(r, dict)}
+    for p in clean:
+        raw = raw_by_code.get(p["code"], {})
+        for c in p["categories"]:
+            if c.get("partner") and c["partner"] not in codes:
+                probs.add(
+                    _line(raw, "categories"), p["code"], f"confluent partner {c['partner']!r} is not in the catalog"
+                )
+
+    # An alias (or English name) two points claim must be marked ambiguous on both.
+    claims: dict[str, list[tuple[str, bool]]] = {}
+    for p in clean:
+        names = [(p["english"], False)] + [(a, False) for a in p["aliases"]]
+        names += [(a, True) for a in p.get("ambiguous_aliases", [])]
+        for name, marked in names:
+            key = codes_mod.name_key(name)
+            if key:
+                claims.setdefault(key, []).append((p["code"], marked))
+    for key, owners in claims.items():
+        owner_codes = {c for c, _ in owners}
+        if len(owner_codes) > 1:
+            for code, marked in owners:
+                if not marked:
+                    others = ", ".join(sorted(owner_codes - {code}))
+                    probs.add(
+                        _line(raw_by_code.get(code, {}), "aliases"),
+                        code,
+                        f"name {key!r} is also claimed by {others}; list it under ambiguous_aliases on each",
+                    )
+
+    # Conditions: a point cites exactly the references whose studies named it.
+    named_by: dict[str, dict[str, set[str]]] = {}
+    for ref_id, ref in reference_ids.items():
+        for code in ref.get("codes") or []:
+            named_by.setdefault(code, {}).setdefault(ref["condition"], set()).add(ref_id)
+    for p in clean:
+        raw = raw_by_code.get(p["code"], {})
+        have = {cond: set(refs) for cond, refs in p["conditions"].items()}
+        want = named_by.get(p["code"], {})
+        for cond in sorted(set(have) | set(want)):
+            extra = have.get(cond, set()) - want.get(cond, set())
+            missing = want.get(cond, set()) - have.get(cond, set())
+            line = _line(raw, "conditions") or _line(raw)
+            for ref in sorted(extra):
+                if ref in reference_ids and reference_ids[ref]["condition"] == cond:
+                    probs.add(
+                        line, p["code"], f"conditions.{cond} cites {ref}, but that study does not name this point"
+                    )
+            for ref in sorted(missing):
+                probs.add(line, p["code"], f"conditions.{cond} is missing {ref}, whose study names this point")
+
+
+def check_references(data: Any, probs: Problems) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    if not isinstance(data, list):
+        probs.add(1, "file", "the references file must be a list of references")
+        return out
+    for i, ref in enumerate(data, 1):
+        if not isinstance(ref, dict):
+            probs.add(0, f"reference #{i}", "each reference must be a mapping")
+            continue
+        who = ref.get("id") if isinstance(ref.get("id"), str) else f"reference #{i}"
+        bad = False
+        for key in ref:
+            if key not in REFERENCE_FIELDS:
+                probs.add(_line(ref, key), who, f"unknown field {key!r}{_suggest(key, REFERENCE_FIELDS)}")
+        for key in REFERENCE_REQUIRED:
+            if ref.get(key) in (None, ""):
+                probs.add(_line(ref), who, f"missing field {key!r}")
+                bad = True
+        if bad:
+            continue
+        if ref["condition"] not in m.CONDITIONS:
+            probs.add(_line(ref, "condition"), who, f"unknown condition {ref['condition']!r}")
+        if not (ref.get("doi") or ref.get("pmid") or ref.get("volume_pages")):
+            probs.add(_line(ref), who, "a reference needs a DOI, a PMID or journal volume and pages")
+        if who in out:
+            probs.add(_line(ref, "id"), who, "duplicate reference id")
+        for key in ("codes", "uncertain_codes"):
+            for code in ref.get(key) or []:
+                if not isinstance(code, str) or not _CODE_RE.match(code):
+                    probs.add(_line(ref, key), who, f"{key}: {code!r} is not a WHO code")
+        out[who] = ref
+    return out
+
+
+def check_reference_codes(references: dict[str, dict[str, Any]], codes: set[str], probs: Problems) -> None:
+    """Every point a reference names must be in the catalog (once the catalog is whole)."""
+    for ref_id, ref in references.items():
+        for key in ("codes", "uncertain_codes"):
+            for code in ref.get(key) or []:
+                if code not in codes:
+                    probs.add(_line(ref, key), ref_id, f"{key}: {code} is not in the catalog")
+
+
+def check_sources(data: Any, probs: Problems) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    if not isinstance(data, list):
+        probs.add(1, "file", "the sources file must be a list of sources")
+        return out
+    for i, src in enumerate(data, 1):
+        if not isinstance(src, dict) or not _text_ok(src.get("id")) or not _text_ok(src.get("cite")):
+            probs.add(_line(src) if isinstance(src, dict) else 0, f"source #{i}", "each source needs an id and a cite")
+            continue
+        if src["id"] in out:
+            probs.add(_line(src, "id"), src["id"], "duplicate source id")
+        out[src["id"]] = src
+    return out

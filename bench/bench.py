@@ -1,0 +1,165 @@
+"""Start-up and scale benchmark of the installed `acupoints` command.
+
+Times each command (median of --runs runs, after one warm-up run that fills the cache) against
+`python -c pass` on the same interpreter in the same run, and prints each as a ratio. Then the
+same `show` and `list` against generated catalogs of 4,000 and 40,000 points: the first read
+(parse and validate, cache empty) and later calls (cache filled), with the peak memory.
+
+    python bench/bench.py            # exit status 1 if a budget is missed
+    python bench/bench.py --runs 30 --skip-large
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Budgets from issue 2, as ratios to `python -c pass` (medians).
+RATIO_BUDGETS = {
+    "acupoints --version": 6.0,
+    "acupoints show ST36 -f table": 11.0,
+    "acupoints show ST36 -f json": 8.0,
+    "acupoints list --condition DPN -f json": 8.0,
+}
+LARGE_WARM_BUDGET_S = 1.0
+LARGE_FIRST_READ_BUDGET_S = 10.0
+
+
+def exe() -> str:
+    found = Path(sys.executable).parent / "acupoints"
+    return str(found) if found.exists() else (shutil.which("acupoints") or "acupoints")
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed: {done.stderr.decode().strip()}")
+    return elapsed
+
+
+def median_of(cmd: list[str], env: dict[str, str], runs: int) -> float:
+    timed(cmd, env)  # warm-up: fills the catalog cache and the OS file cache
+    return statistics.median(timed(cmd, env) for _ in range(runs))
+
+
+def generate(n: int, dest: Path) -> Path:
+    """A catalog of n points: the shipped points, then numbered copies with unique names."""
+    src = yaml.load((ROOT / "data" / "points.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    base = src["points"]
+    out = []
+    copy = 0
+    while len(out) < n:
+        for p in base:
+            if len(out) >= n:
+                break
+            q = dict(p)
+            if copy:
+                num = p["number"] + 1000 * copy
+                q["number"] = num
+                q["code"] = p["code"][: len(p["code"]) - len(str(p["number"]))] + str(num)
+                suffix = chr(0x4E00 + copy)  # unique characters per copy
+                q["hanzi"] = p["hanzi"] + suffix
+                if p.get("hanzi_simplified"):
+                    q["hanzi_simplified"] = p["hanzi_simplified"] + suffix
+                q["english"] = f"{p['english']} {copy}"
+                q["aliases"] = []
+                q.pop("ambiguous_aliases", None)
+                q.pop("conditions", None)
+                q["categories"] = [c for c in p["categories"] if not (isinstance(c, dict) and c.get("partner"))]
+            out.append(q)
+        copy += 1
+    from acupoints.codes import who_order_key
+
+    out.sort(key=lambda p: who_order_key(p["code"]))
+    path = dest / f"points-{n}.yaml"
+    path.write_text(
+        yaml.dump({"catalog": "bench", "points": out}, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=20, help="timed runs per command (at least 20 for the budgets)")
+    ap.add_argument("--skip-large", action="store_true", help="leave out the 4,000 and 40,000 point catalogs")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="acupoints-bench-"))
+    env = {**os.environ, "ACUPOINTS_CACHE_DIR": str(tmp / "cache"), "COLUMNS": "100"}
+    env.pop("ACUPOINTS_CATALOG", None)
+    a = exe()
+    failed = []
+
+    base = median_of([sys.executable, "-c", "pass"], env, args.runs)
+    print(f"python -c pass: {base * 1000:.1f} ms (median of {args.runs})\n")
+    print(f"{'command':45} {'median':>9} {'ratio':>7} {'budget':>7}")
+    commands = {
+        "acupoints --version": ["--version"],
+        "acupoints show ST36 -f table": ["show", "ST36", "-f", "table"],
+        "acupoints show ST36 -f json": ["show", "ST36", "-f", "json"],
+        "acupoints list --condition DPN -f json": ["list", "--condition", "DPN", "-f", "json"],
+    }
+    for label, argv in commands.items():
+        t = median_of([a, *argv], env, args.runs)
+        ratio = t / base
+        budget = RATIO_BUDGETS[label]
+        ok = ratio <= budget
+        failed += [] if ok else [label]
+        print(f"{label:45} {t * 1000:7.1f}ms {ratio:6.1f}x {budget:6.1f}x {'ok' if ok else 'OVER'}")
+
+    if not args.skip_large:
+        print()
+        for n in (4_000, 40_000):
+            path = generate(n, tmp)
+            cenv = {**env, "ACUPOINTS_CACHE_DIR": str(tmp / f"cache-{n}")}
+            first = timed([a, "--catalog", str(path), "validate"], {**cenv, "ACUPOINTS_CACHE_DIR": ""})
+            timed([a, "--catalog", str(path), "show", "ST36", "-f", "json"], cenv)  # first read, fills the cache
+            runs = max(5, args.runs // 4) if n > 10_000 else args.runs
+            show = statistics.median(
+                timed([a, "--catalog", str(path), "show", "ST36", "-f", "json"], cenv) for _ in range(runs)
+            )
+            lst = statistics.median(
+                timed([a, "--catalog", str(path), "list", "--condition", "DPN", "-f", "json"], cenv)
+                for _ in range(runs)
+            )
+            ok_first = first <= LARGE_FIRST_READ_BUDGET_S
+            ok_show = show <= LARGE_WARM_BUDGET_S
+            failed += [] if ok_first else [f"first read {n}"]
+            failed += [] if ok_show else [f"show {n}"]
+            print(
+                f"{n:>6} points: first read (parse+validate) {first:6.2f}s (budget {LARGE_FIRST_READ_BUDGET_S:.0f}s) "
+                f"{'ok' if ok_first else 'OVER'}"
+            )
+            print(
+                f"{'':14} show ST36 -f json {show * 1000:7.1f}ms ({show / base:.1f}x; budget 1s) "
+                f"{'ok' if ok_show else 'OVER'}"
+            )
+            print(f"{'':14} list --condition DPN -f json {lst * 1000:7.1f}ms ({lst / base:.1f}x)")
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"\npeak memory of any one command: {peak / 1024:.0f} MiB")
+    shutil.rmtree(tmp, ignore_errors=True)
+    if failed:
+        print("over budget: " + ", ".join(failed))
+        return 1
+    print("all budgets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
