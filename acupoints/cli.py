@@ -14,8 +14,10 @@ import typer
 from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
 
-from . import __version__
-from . import model as m
+from . import (
+    __version__,
+    errors,  # not the model: it loads with the catalog, not on every call
+)
 
 
 class Format(StrEnum):
@@ -54,50 +56,51 @@ class _Group(TyperGroup):
         try:
             rv = super().main(args, prog_name or "acupoints", complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
-        except m.CatalogError as exc:
-            code = _fail(_catalog_line(exc), m.ExitCode.DATA)
-        except m.AcupointsError as exc:
+        except errors.CatalogError as exc:
+            code = _fail(_catalog_line(exc), errors.ExitCode.DATA)
+        except errors.AcupointsError as exc:
             code = _fail(str(exc), exc.exit_code)
         except click_exc.NoSuchOption as exc:
             hint = f"; did you mean {exc.possibilities[0]}?" if exc.possibilities else ""
             where = f" (see: acupoints {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.parent else ""
-            code = _fail(f"no option {exc.option_name}{hint}{where}", m.ExitCode.USAGE)
+            code = _fail(f"no option {exc.option_name}{hint}{where}", errors.ExitCode.USAGE)
         except click_exc.UsageError as exc:
             cmd = exc.ctx.command_path if exc.ctx else "acupoints"
-            code = _fail(f"{exc.format_message()} (see: {cmd} --help)", m.ExitCode.USAGE)
+            code = _fail(f"{exc.format_message()} (see: {cmd} --help)", errors.ExitCode.USAGE)
         except click_exc.ClickException as exc:
             code = _fail(exc.format_message(), exc.exit_code)
         except (click_exc.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
-            code = m.ExitCode.INTERRUPTED
+            code = errors.ExitCode.INTERRUPTED
         if standalone_mode:
             sys.exit(code)
         return code
 
 
-def _catalog_line(exc: m.CatalogError) -> str:
+def _catalog_line(exc: errors.CatalogError) -> str:
     more = len(exc.problems) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''}; run: acupoints validate)" if more else ""
     return exc.problems[0] + tail
 
 
-app = typer.Typer(
-    cls=_Group,
-    name="acupoints",
-    help=(
+_APP_SETTINGS: dict[str, Any] = {
+    "cls": _Group,
+    "name": "acupoints",
+    "help": (
         "An offline reference to the WHO acupuncture points, for people and scripts.\n\n"
         "Examples:\n\n"
         "  acupoints show zusanli\n\n"
         "  acupoints list --condition DPN --region lower-limb --modality electro\n\n"
         "  acupoints list --condition CIPN -f json\n\n"
         "  acupoints search 'numb toes'\n\n"
-        f"{m.NOTICE}"
+        f"{errors.NOTICE}"
     ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+    "no_args_is_help": True,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(**_APP_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -338,10 +341,10 @@ def validate(
     target = path or (ctx.obj or {}).get("catalog")
     try:
         catalog = load_catalog(target, cache=False)
-    except m.CatalogError as exc:
+    except errors.CatalogError as exc:
         for problem in exc.problems:
             sys.stderr.write(problem + "\n")
-        _exit(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found", m.ExitCode.DATA)
+        _exit(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found", errors.ExitCode.DATA)
     shown = target or str(catalog.path)
     sys.stdout.write(
         f"{shown}: valid: {len(catalog)} points, {len(catalog.references)} references, "
@@ -354,5 +357,28 @@ def _exit(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def main() -> None:
-    app(prog_name="acupoints")
+def _command_name(args: list[str]) -> str | None:
+    """The subcommand an argument list calls, skipping the root options before it."""
+    it = iter(args)
+    for arg in it:
+        if arg == "--catalog":
+            next(it, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def run(args: list[str] | None = None) -> None:
+    """Run the command line. Typer builds the parameters of every command before it parses
+    (about 2 ms a command); a call runs one, so only that one is registered. Help, an unknown
+    command and a bare `acupoints` get the whole app, so listings and suggestions stay complete.
+    """
+    args = sys.argv[1:] if args is None else args
+    name = _command_name(args)
+    chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]  # type: ignore[union-attr]
+    target = app
+    if chosen:
+        target = typer.Typer(**_APP_SETTINGS)
+        target.registered_callback = app.registered_callback
+        target.registered_commands = chosen
+    target(args=args, prog_name="acupoints")

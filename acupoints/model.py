@@ -7,8 +7,18 @@ yaml or rich, so every command can use these at no start-up cost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import Any
+
+from .errors import (  # noqa: F401  (re-exported: the errors are part of the model's API)
+    NOTICE,
+    AcupointsError,
+    AmbiguousPointError,
+    CatalogError,
+    ExitCode,
+    OutputError,
+    UnknownPointError,
+    UsageError,
+)
 
 MERIDIANS: dict[str, str] = {
     "LU": "Lung",
@@ -161,67 +171,6 @@ CAUTION_KINDS: tuple[str, ...] = (
 CAUTION_BASES: tuple[str, ...] = ("traditional", "anatomical", "device", "evidence")
 CAUTION_MODALITIES: tuple[str, ...] = ("needle", "moxibustion", "electro", "cupping", "bleeding", "any")
 ANGLES: tuple[str, ...] = ("perpendicular", "oblique", "transverse", "intradermal", "prick", "none")
-
-NOTICE = "A reference, not medical advice: needling and moxibustion belong in trained hands."
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    DATA = 1
-    USAGE = 2
-    INTERRUPTED = 130
-
-
-class AcupointsError(Exception):
-    """Base of every error the domain raises; the CLI maps each to one line and an exit code."""
-
-    exit_code = ExitCode.DATA
-
-
-class UsageError(AcupointsError):
-    """Something the user typed cannot be used (an unknown vocabulary value, a bad option)."""
-
-    exit_code = ExitCode.USAGE
-
-
-class UnknownPointError(UsageError):
-    def __init__(self, text: str, suggestions: tuple[str, ...] = ()) -> None:
-        self.text = text
-        self.suggestions = suggestions
-        msg = f"no point {text!r}"
-        if suggestions:
-            msg += f"; did you mean {_or_list(suggestions)}?"
-        super().__init__(msg)
-
-
-class AmbiguousPointError(UsageError):
-    def __init__(self, text: str, candidates: tuple[Point, ...]) -> None:
-        self.text = text
-        self.candidates = candidates
-        named = _and_list(tuple(f"{p.code} ({p.pinyin} {p.hanzi}, {p.english})" for p in candidates))
-        super().__init__(f"{text!r} names {len(candidates)} points: {named}; give a code to pick one")
-
-
-class CatalogError(AcupointsError):
-    """The catalog file cannot be read or does not validate; `problems` lists every finding."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems in the catalog"
-        super().__init__(head)
-
-
-class OutputError(AcupointsError):
-    """An output file cannot be written (exists without --force, or the folder is missing)."""
-
-
-def _or_list(items: tuple[str, ...]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def _and_list(items: tuple[str, ...]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
 
 @dataclass(frozen=True, slots=True)
 class Needling:

@@ -7,12 +7,10 @@ never filter or reorder.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -97,6 +95,8 @@ def to_yaml(data: Any) -> str:
 
 
 def to_csv(rows: list[dict[str, Any]], fields: Sequence[str]) -> str:
+    import csv
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(fields)
@@ -251,7 +251,8 @@ def console(file: Any = None, *, width: int | None = None) -> Any:
     from rich.console import Console
 
     # Rich itself honours NO_COLOR, FORCE_COLOR and COLUMNS.
-    return Console(file=file, width=width, soft_wrap=False, highlight=False)
+    # markup off: point texts contain [brackets] that are words, not styles
+    return Console(file=file, width=width, soft_wrap=False, highlight=False, markup=False, emoji=False)
 
 
 def emit(result: Any, output: str | None = None, *, force: bool = False) -> None:
@@ -285,6 +286,8 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise m.OutputError(f"cannot write {path}: folder {parent} does not exist")
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:

@@ -102,6 +102,9 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="acupoints-bench-"))
     env = {**os.environ, "ACUPOINTS_CACHE_DIR": str(tmp / "cache"), "COLUMNS": "100"}
     env.pop("ACUPOINTS_CATALOG", None)
+    # Users' Pythons keep compiled bytecode (pip compiles a wheel at install); a sandbox that sets
+    # this variable would recompile our modules on every call and time something nobody runs.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     a = exe()
     failed = []
 
