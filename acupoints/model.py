@@ -172,6 +172,7 @@ CAUTION_BASES: tuple[str, ...] = ("traditional", "anatomical", "device", "eviden
 CAUTION_MODALITIES: tuple[str, ...] = ("needle", "moxibustion", "electro", "cupping", "bleeding", "any")
 ANGLES: tuple[str, ...] = ("perpendicular", "oblique", "transverse", "intradermal", "prick", "none")
 
+
 @dataclass(frozen=True, slots=True)
 class Needling:
     angle: str
