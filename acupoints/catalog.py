@@ -231,6 +231,7 @@ def _build_reference(d: dict[str, Any]) -> m.Reference:
         journal=d["journal"],
         study_type=d["study_type"],
         finding=d["finding"],
+        verdict=d["verdict"],
         codes=tuple(d.get("codes") or ()),
         uncertain_codes=tuple(d.get("uncertain_codes") or ()),
         volume_pages=d.get("volume_pages"),
@@ -357,6 +358,24 @@ class Catalog:
         if kind == "caution":
             return [(k, sum(k in p.caution_kinds for p in pts), "") for k in m.CAUTION_KINDS]
         raise m.UsageError(f"unknown vocabulary {kind!r}")
+
+    def channel(self, text: str) -> dict[str, Any]:
+        """A channel as students learn it: a summary and its points in order."""
+        found = codes_mod.meridian_from(text)
+        if len(found) != 1:
+            hint = difflib.get_close_matches(text.upper(), list(m.MERIDIANS), n=1, cutoff=0.5)
+            more = f"; did you mean {hint[0]}?" if hint else ""
+            raise m.UsageError(f"no channel {text!r}{more} (channels: {', '.join(m.MERIDIANS)})")
+        code = found[0]
+        points = [p for p in self if p.meridian == code]
+        summary: dict[str, Any] = {"code": code, "name": m.MERIDIANS[code], "points": len(points)}
+        if code in m.CHANNELS:
+            full, organ, element, polarity, paired = m.CHANNELS[code]
+            summary.update(traditional=full, organ=organ, element=element, polarity=polarity, paired=paired)
+        if points:
+            summary["starts"] = {"code": points[0].code, "region": points[0].region}
+            summary["ends"] = {"code": points[-1].code, "region": points[-1].region}
+        return {"channel": summary, "points": points}
 
     # -- many ---------------------------------------------------------------------------
     def filter(

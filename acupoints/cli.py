@@ -248,6 +248,32 @@ def list_(
 
 
 @app.command()
+def meridian(
+    ctx: typer.Context,
+    channel: Annotated[str, typer.Argument(metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX ... in any system.")],
+    fields: FieldsOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Show a channel as it is learned: its points in order, with a short summary.
+
+    Examples:
+
+      acupoints meridian ST
+
+      acupoints meridian UB --fields code,pinyin,categories
+
+      acupoints meridian LR -f json
+    """
+    from . import render
+
+    chosen = render.check_fields(fields)
+    view = _load(ctx).channel(channel)
+    render.emit(render.channel_view(view, _fmt(fmt, output), chosen), output, force=force)
+
+
+@app.command()
 def search(
     ctx: typer.Context,
     text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to look for.")],

@@ -38,6 +38,26 @@ MERIDIANS: dict[str, str] = {
     "EX": "Extra points",
 }
 
+# The channels as students learn them: (traditional name, organ, phase, yin/yang, paired channel).
+# The pericardium and sanjiao belong to fire (minister fire); GV and CV have no organ or phase
+# and are paired with each other.
+CHANNELS: dict[str, tuple[str, str | None, str | None, str, str]] = {
+    "LU": ("Hand Taiyin Lung Channel", "lung", "metal", "yin", "LI"),
+    "LI": ("Hand Yangming Large Intestine Channel", "large-intestine", "metal", "yang", "LU"),
+    "ST": ("Foot Yangming Stomach Channel", "stomach", "earth", "yang", "SP"),
+    "SP": ("Foot Taiyin Spleen Channel", "spleen", "earth", "yin", "ST"),
+    "HT": ("Hand Shaoyin Heart Channel", "heart", "fire", "yin", "SI"),
+    "SI": ("Hand Taiyang Small Intestine Channel", "small-intestine", "fire", "yang", "HT"),
+    "BL": ("Foot Taiyang Bladder Channel", "bladder", "water", "yang", "KI"),
+    "KI": ("Foot Shaoyin Kidney Channel", "kidney", "water", "yin", "BL"),
+    "PC": ("Hand Jueyin Pericardium Channel", "pericardium", "fire", "yin", "TE"),
+    "TE": ("Hand Shaoyang Sanjiao Channel", "sanjiao", "fire", "yang", "PC"),
+    "GB": ("Foot Shaoyang Gallbladder Channel", "gallbladder", "wood", "yang", "LR"),
+    "LR": ("Foot Jueyin Liver Channel", "liver", "wood", "yin", "GB"),
+    "GV": ("Governor Vessel (Du Mai)", None, None, "yang", "CV"),
+    "CV": ("Conception Vessel (Ren Mai)", None, None, "yin", "GV"),
+}
+
 # WHO point counts; the order is WHO's channel order, and extra groups follow.
 CHANNEL_SIZES: dict[str, int] = {
     "LU": 11,
@@ -156,6 +176,17 @@ CONDITIONS: dict[str, str] = {
     "CIPN": "chemotherapy-induced peripheral neuropathy",
     "PHN": "postherpetic neuralgia",
 }
+# What a study says for acupuncture, so that negative and inconclusive results are never hidden.
+VERDICTS: tuple[str, ...] = (
+    "positive",
+    "mixed",
+    "negative",
+    "inconclusive",
+    "no-recommendation",
+    "protocol",
+    "unverified",
+    "other",
+)
 CAUTION_KINDS: tuple[str, ...] = (
     "pregnancy",
     "pneumothorax",
@@ -339,6 +370,7 @@ class Reference:
     journal: str
     study_type: str
     finding: str
+    verdict: str = "other"
     codes: tuple[str, ...] = ()
     uncertain_codes: tuple[str, ...] = ()
     volume_pages: str | None = None

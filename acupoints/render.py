@@ -161,6 +161,35 @@ def vocab_table(kind: str, rows: list[tuple[str, int, str]], fmt: str) -> Any:
     return table
 
 
+CHANNEL_FIELDS = ("number", "code", "pinyin", "hanzi", "english", "region", "categories")
+
+
+def channel_view(view: dict[str, Any], fmt: str, fields: Sequence[str] | None) -> Any:
+    """A channel: its summary and its points (json and yaml keep both; the rest list the points)."""
+    ch, points = view["channel"], view["points"]
+    if fmt in ("json", "yaml"):
+        data = {"channel": ch, "points": records(points, fields)}
+        return to_json(data) if fmt == "json" else to_yaml(data)
+    cols = tuple(fields) if fields else CHANNEL_FIELDS
+    if fmt in ("csv", "plain"):
+        return point_list(points, fmt, cols)
+    from rich.console import Group
+    from rich.text import Text
+
+    lines = [Text.assemble((f"{ch['code']}  ", "bold cyan"), (ch.get("traditional") or ch["name"], "bold"))]
+    facts = [f"{ch['points']} points"]
+    if ch.get("starts"):
+        facts.append(
+            f"from {ch['starts']['code']} ({ch['starts']['region']}) to {ch['ends']['code']} ({ch['ends']['region']})"
+        )
+    if ch.get("organ"):
+        facts.append(f"organ: {ch['organ']}; phase: {ch['element']}; {ch['polarity']}")
+    if ch.get("paired"):
+        facts.append(f"paired with {ch['paired']}")
+    lines.append(Text("; ".join(facts)))
+    return Group(*lines, point_list(points, "table", cols))
+
+
 # -- show ---------------------------------------------------------------------------------
 def _source_short(catalog: Any, sid: str) -> str:
     src = catalog.sources.get(sid, {})

@@ -45,7 +45,7 @@ CAUTION_FIELDS = CAUTION_REQUIRED | {"structure", "context"}
 CATEGORY_FIELDS = {"kind", "of", "partner"}
 TOP_FIELDS = {"catalog", "data_version", "points"}
 
-REFERENCE_REQUIRED = ("id", "condition", "authors", "year", "title", "journal", "study_type", "finding")
+REFERENCE_REQUIRED = ("id", "condition", "authors", "year", "title", "journal", "study_type", "verdict", "finding")
 REFERENCE_FIELDS = set(REFERENCE_REQUIRED) | {
     "volume_pages",
     "doi",
@@ -58,6 +58,7 @@ REFERENCE_FIELDS = set(REFERENCE_REQUIRED) | {
     "points_source",
     "modality",
     "parameters",
+    "verdict",
 }
 
 _CODE_RE = codes_mod.WHO_CODE
@@ -473,6 +474,8 @@ def check_references(data: Any, probs: Problems) -> dict[str, dict[str, Any]]:
             continue
         if ref["condition"] not in m.CONDITIONS:
             probs.add(_line(ref, "condition"), who, f"unknown condition {ref['condition']!r}")
+        if ref.get("verdict") not in m.VERDICTS:
+            probs.add(_line(ref, "verdict") or _line(ref), who, f"verdict must be one of {', '.join(m.VERDICTS)}")
         if not (ref.get("doi") or ref.get("pmid") or ref.get("volume_pages")):
             probs.add(_line(ref), who, "a reference needs a DOI, a PMID or journal volume and pages")
         if who in out:

@@ -75,6 +75,7 @@ MINI_REFERENCES = """\
   n: 10
   points: [ST36]
   codes: [ST36]
+  verdict: positive
   finding: Something was found.
 """
 
