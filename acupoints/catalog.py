@@ -259,6 +259,7 @@ class Catalog:
         self._references_raw: dict[str, dict[str, Any]] = data["references"]
         self._references: dict[str, m.Reference] | None = None
         self.sources: dict[str, dict[str, Any]] = data["sources"]
+        self._conditions: dict[str, dict[str, Any]] | None = None
 
     # -- points -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -290,6 +291,13 @@ class Catalog:
         if self._references is None:
             self._references = {k: _build_reference(v) for k, v in self._references_raw.items()}
         return self._references
+
+    @property
+    def conditions(self) -> dict[str, dict[str, Any]]:
+        """What conditions.yaml says of each condition (read when first asked for; checked then)."""
+        if self._conditions is None:
+            self._conditions = _load_conditions(self)
+        return self._conditions
 
     # -- finding one --------------------------------------------------------------------
     def resolve(self, text: str) -> tuple[m.Point, ...]:
@@ -441,6 +449,54 @@ class Catalog:
         scored.sort(key=lambda x: -x[0])  # stable: ties stay in WHO order
         ranked = [(self.point(c), s) for s, c in scored]
         return ranked[:limit] if limit else ranked
+
+
+def _load_conditions(catalog: Catalog) -> dict[str, dict[str, Any]]:
+    from . import _yamlload, validate
+
+    base = catalog.path if catalog.path is not None else default_catalog_path()
+    path = _companion(base, "conditions.yaml")
+    probs = validate.Problems(_display(path))
+    try:
+        data, dupes = _yamlload.load(_decode(_read_bytes(path), path))
+    except _yamlload.YamlProblem as exc:
+        raise m.CatalogError([f"{_display(path)}:{exc.line}: file: {exc.message}"]) from None
+    for line, message in dupes:
+        probs.add(line, "file", message)
+    out: dict[str, dict[str, Any]] = {}
+    items = data.get("conditions") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise m.CatalogError([f"{_display(path)}:1: file: expected a mapping with a 'conditions' list"])
+    for c in items:
+        code = c.get("code") if isinstance(c, dict) else None
+        if code not in m.CONDITIONS:
+            probs.add(validate._line(c), str(code), f"unknown condition {code!r}")
+            continue
+        for key in ("name", "felt", "regions", "evidence", "cautions"):
+            if key not in c:
+                probs.add(validate._line(c), code, f"missing field {key!r}")
+        for r in c.get("regions", ()):
+            if r not in m.REGIONS:
+                probs.add(validate._line(c, "regions"), code, f"unknown region {r!r}")
+        cited = [i for d in (c.get("evidence") or {}).get("details", ()) for i in d.get("cites", ())]
+        for caution in c.get("cautions", ()):
+            cited += caution.get("references", ())
+            for s in caution.get("sources", ()):
+                if s not in catalog.sources:
+                    probs.add(validate._line(caution), code, f"unknown source {s!r}")
+            if not caution.get("sources") and not caution.get("references"):
+                probs.add(validate._line(caution), code, "a caution needs its sources or references")
+        for ref in cited:
+            if ref not in catalog.references:
+                probs.add(validate._line(c, "evidence"), code, f"unknown reference {ref!r}")
+            elif catalog.references[ref].condition != code:
+                probs.add(
+                    validate._line(c, "evidence"), code, f"{ref} is a study of {catalog.references[ref].condition}"
+                )
+        out[code] = c
+    if probs.items:
+        raise m.CatalogError(probs.sorted())
+    return out
 
 
 def _words(texts: Iterable[str]) -> set[str]:

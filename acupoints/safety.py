@@ -1,0 +1,328 @@
+"""Patient flags and what they rule out: the checks `prescribe` and `check` share.
+
+Every finding carries its reason and its source, so the output can say why a point was left out
+or a pair refused. A traditional caution is reported as the claim of a tradition, with the
+evidence beside it, never as settled fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model as m
+
+LIMBS: dict[str, tuple[str, str]] = {
+    "left-arm": ("left", "upper-limb"),
+    "right-arm": ("right", "upper-limb"),
+    "left-leg": ("left", "lower-limb"),
+    "right-leg": ("right", "lower-limb"),
+}
+SIDES = ("both", "left", "right", "midline")
+
+
+def parse_limb(text: str) -> str:
+    key = text.strip().lower().replace(" ", "-").replace("_", "-")
+    key = {"arm-left": "left-arm", "arm-right": "right-arm", "leg-left": "left-leg", "leg-right": "right-leg"}.get(
+        key, key
+    )
+    if key not in LIMBS:
+        raise m.UsageError(f"unknown limb {text!r}; use one of {', '.join(LIMBS)}")
+    return key
+
+
+@dataclass(frozen=True)
+class Flags:
+    pregnant: bool = False
+    pacemaker: bool = False
+    anticoagulants: bool = False
+    lymphoedema: tuple[str, ...] = ()
+    diabetic_foot: bool = False
+    low_platelets: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "pregnant": self.pregnant,
+            "pacemaker": self.pacemaker,
+            "anticoagulants": self.anticoagulants,
+            "lymphoedema": list(self.lymphoedema),
+            "diabetic_foot": self.diabetic_foot,
+            "low_platelets": self.low_platelets,
+        }
+
+    @property
+    def any(self) -> bool:
+        return any(self.to_dict().values())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a practitioner must know: about a point, a pair, or the plan as a whole."""
+
+    kind: str
+    message: str
+    code: str | None = None
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "point": self.code, "message": self.message, "sources": list(self.sources)}
+
+
+def limb_of(point: m.Point) -> str | None:
+    for limb in ("upper-limb", "lower-limb"):
+        if point.region in m.region_parts(limb):
+            return limb
+    return None
+
+
+def allowed_sides(point: m.Point, flags: Flags) -> tuple[str, ...]:
+    """The sides a point may be used on under the flags: () when none is left."""
+    if not point.bilateral:
+        return ("midline",)
+    sides = {"left", "right"}
+    limb = limb_of(point)
+    for name in flags.lymphoedema:
+        side, at_risk = LIMBS[name]
+        if limb == at_risk:
+            sides.discard(side)
+    return tuple(s for s in ("left", "right") if s in sides)
+
+
+def sides_label(sides: tuple[str, ...]) -> str:
+    if sides == ("left", "right"):
+        return "both"
+    return sides[0] if len(sides) == 1 else "none"
+
+
+_WHO_PREGNANCY_REGIONS = {"abdomen", "lower-back"}
+
+
+def exclusions(point: m.Point, flags: Flags) -> list[Finding]:
+    """Why this point should not be used at all for this patient; [] when it may be."""
+    out: list[Finding] = []
+    if flags.pregnant:
+        for c in point.cautions:
+            if c.kind == "pregnancy":
+                out.append(Finding("pregnancy", c.text, point.code, c.sources))
+        if point.region in _WHO_PREGNANCY_REGIONS and not any(f.kind == "pregnancy" for f in out):
+            out.append(
+                Finding(
+                    "pregnancy",
+                    "WHO's safety guidelines advise against needling the lower abdomen and lumbosacral region "
+                    "in early pregnancy, and the upper abdomen from the fourth month; they name regions, not points.",
+                    point.code,
+                    ("who1999",),
+                )
+            )
+    if flags.lymphoedema and not allowed_sides(point, flags):
+        limbs = ", ".join(flags.lymphoedema)
+        out.append(
+            Finding(
+                "lymphoedema",
+                f"on a limb with or at risk of lymphoedema ({limbs}): professional bodies advise against needling it, "
+                "though a small pilot found no serious harm (Cassileth 2011)",
+                point.code,
+                ("cassileth2011",),
+            )
+        )
+    if flags.diabetic_foot and point.region == "foot":
+        out.append(
+            Finding(
+                "diabetic-foot",
+                "on the foot of a patient with a neuropathic diabetic foot: numb, slow-healing skin that "
+                "infects easily; WHO asks for strict asepsis and special care where sensation is reduced",
+                point.code,
+                ("who1999",),
+            )
+        )
+    if flags.anticoagulants or flags.low_platelets:
+        for c in point.cautions:
+            if c.kind == "vessel":
+                what = "anticoagulants" if flags.anticoagulants else "low platelets"
+                out.append(
+                    Finding(
+                        "bleeding",
+                        f"beside a major vessel ({c.structure or 'named in its cautions'}) in a patient on {what}: "
+                        "bleeding is the risk; choose another point",
+                        point.code,
+                        ("mcculloch2015", *c.sources) if flags.anticoagulants else ("who1999", *c.sources),
+                    )
+                )
+                break
+    return out
+
+
+def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
+    """What each flag asks of the whole session."""
+    out: list[Finding] = []
+    if flags.pacemaker:
+        out.append(
+            Finding(
+                "implanted-device",
+                "implanted electronic device (pacemaker or defibrillator): no electroacupuncture at all; "
+                "manual needling only",
+                None,
+                ("cummings2011ea",),
+            )
+        )
+    if flags.pregnant:
+        out.append(
+            Finding(
+                "pregnancy",
+                "pregnancy: points that tradition forbids are left out. Tradition (Cheng 1987; Deadman) forbids them; "
+                "trials and a cohort of 5,885 women found no excess harm after needling them (Carr 2015)",
+                None,
+                ("cheng1987", "deadman", "carr2015"),
+            )
+        )
+    if flags.anticoagulants:
+        out.append(
+            Finding(
+                "anticoagulants",
+                "anticoagulants: fine needles, shallow insertion, firm pressure after withdrawal; no bleeding "
+                "techniques and no cupping. Bleeding events were few and minor in the reports reviewed "
+                "(McCulloch 2015)",
+                None,
+                ("mcculloch2015", "who1999"),
+            )
+        )
+    if flags.low_platelets:
+        out.append(
+            Finding(
+                "low-platelets",
+                "low platelets: check the count before each session; fine needles, shallow, no bleeding techniques "
+                "and no cupping; postpone if the count is very low",
+                None,
+                ("who1999",),
+            )
+        )
+    for limb in flags.lymphoedema:
+        out.append(
+            Finding(
+                "lymphoedema",
+                f"{limb} with or at risk of lymphoedema: no needles, cupping or moxibustion on it (Cassileth 2011)",
+                None,
+                ("cassileth2011",),
+            )
+        )
+    if flags.diabetic_foot:
+        out.append(
+            Finding(
+                "diabetic-foot",
+                "neuropathic diabetic foot: inspect the skin every session; no needles into ulcers, wounds or "
+                "infection; no direct moxibustion on numb skin (WHO 1999)",
+                None,
+                ("who1999",),
+            )
+        )
+    return out
+
+
+def removed_modalities(point: m.Point, flags: Flags) -> dict[str, Finding]:
+    """Modalities a flag takes away from one point, with why."""
+    out: dict[str, Finding] = {}
+    if flags.pacemaker and "electro" in point.modalities:
+        out["electro"] = Finding(
+            "implanted-device", "no electroacupuncture with an implanted device", point.code, ("cummings2011ea",)
+        )
+    if (flags.anticoagulants or flags.low_platelets) and "cupping" in point.modalities:
+        out["cupping"] = Finding("bleeding", "no cupping with a bleeding risk", point.code, ("who1999",))
+    if flags.diabetic_foot and "moxibustion" in point.modalities and limb_of(point) == "lower-limb":
+        out["moxibustion"] = Finding(
+            "burns", "no moxibustion on the numb legs and feet of a neuropathic patient", point.code, ("who1999",)
+        )
+    for c in point.cautions:
+        if c.kind == "no-moxibustion" and "moxibustion" in point.modalities:
+            out["moxibustion"] = Finding("no-moxibustion", c.text, point.code, c.sources)
+    return out
+
+
+def pair_problem(a: m.Point, b: m.Point, side: str, flags: Flags) -> Finding | None:
+    """Why two points may not share an electroacupuncture circuit; None when they may."""
+    code = f"{a.code}-{b.code}"
+    if flags.pacemaker:
+        return Finding("implanted-device", "no electroacupuncture with an implanted device", code, ("cummings2011ea",))
+    limb_a, limb_b = limb_of(a), limb_of(b)
+    if limb_a is None or limb_b is None:
+        trunk = a if limb_a is None else b
+        where = "chest" if trunk.region in ("chest", "upper-back") else trunk.region
+        return Finding(
+            "ea-circuit",
+            f"{trunk.code} is on the {where}, not a limb: a circuit there may cross the chest or the spine. "
+            "Pairs stay on one limb (Cummings 2011 on current across the chest; the spine rule is this tool's "
+            "own caution)",
+            code,
+            ("cummings2011ea",),
+        )
+    if limb_a != limb_b:
+        return Finding(
+            "ea-circuit",
+            f"{a.code} is on the {limb_a} and {b.code} on the {limb_b}: a circuit between them runs through the trunk",
+            code,
+            ("cummings2011ea",),
+        )
+    if side not in ("left", "right", "both"):
+        return Finding("ea-circuit", "a pair must be on one side (left, right, or both as two circuits)", code)
+    if "electro" not in a.modalities or "electro" not in b.modalities:
+        which = a if "electro" not in a.modalities else b
+        return Finding("ea-circuit", f"{which.code} is not a point for electroacupuncture", code)
+    return None
+
+
+def point_risks(point: m.Point) -> list[Finding]:
+    """Anatomical risks worth repeating whenever a point is used: lung, vessels, organs, eyes, CNS."""
+    out = []
+    for c in point.cautions:
+        if c.kind in ("pneumothorax", "vessel", "organ", "eye", "cns", "nerve", "no-needling"):
+            out.append(Finding(c.kind, c.text, point.code, c.sources))
+    return out
+
+
+def check(
+    catalog: object,
+    texts: list[str],
+    *,
+    pairs: tuple[tuple[str, str, str], ...] = (),
+    flags: Flags | None = None,
+    modality: str | None = None,
+) -> list[Finding]:
+    """Everything wrong with a list of points (and pairs) for this patient; [] when nothing is."""
+    flags = flags or Flags()
+    out: list[Finding] = []
+    seen: dict[str, str] = {}
+    points: list[m.Point] = []
+    for text in texts:
+        try:
+            p = catalog.lookup(text)  # type: ignore[attr-defined]
+        except m.AmbiguousPointError as exc:
+            out.append(Finding("ambiguous", str(exc), None))
+            continue
+        except m.UnknownPointError as exc:
+            out.append(Finding("unknown", str(exc), None))
+            continue
+        if p.code in seen:
+            out.append(Finding("duplicate", f"listed twice (as {seen[p.code]!r} and {text!r})", p.code))
+            continue
+        seen[p.code] = text
+        points.append(p)
+    if modality == "electro" and flags.pacemaker:
+        device = "electroacupuncture with an implanted device"
+        out.append(Finding("implanted-device", device, None, ("cummings2011ea",)))
+    for p in points:
+        out.extend(exclusions(p, flags))
+        out.extend(point_risks(p))
+        if modality:
+            removed = removed_modalities(p, flags)
+            if modality in removed:
+                out.append(removed[modality])
+            elif modality not in p.modalities:
+                out.append(Finding("modality", f"not a point for {modality}", p.code))
+    for a_text, b_text, side in pairs:
+        try:
+            a, b = catalog.lookup(a_text), catalog.lookup(b_text)  # type: ignore[attr-defined]
+        except m.AcupointsError as exc:
+            out.append(Finding("unknown", f"pair {a_text}-{b_text}: {exc}", None))
+            continue
+        problem = pair_problem(a, b, side, flags)
+        if problem:
+            out.append(problem)
+    return out
