@@ -1,19 +1,21 @@
 """Loading the catalog, and asking it questions: get, resolve, filter, search, vocabularies.
 
 Reading YAML costs ~50 ms for 400 points (more without libyaml) and validation as much again,
-which is most of a command's budget. So a validated catalog is kept as plain JSON in the user's
-cache, under a key made of the bytes of every file it came from plus the package version: an
-edited file, another catalog or a new release can never be served stale data, and nothing but
-JSON is ever read back (no pickle). Points are built into objects only when asked for, so
-`show ST36` on a 40,000-point catalog builds one.
+which is most of a command's budget. So a validated catalog is kept in the user's cache as
+plain data in marshal's format (dicts, lists, strings and numbers; no pickle, nothing that runs
+code), under a key made of the bytes of every file it came from, the package version and the
+Python version: an edited file, another catalog, a new release or another Python can never be
+served stale data. marshal reads a 40,000-point catalog about six times faster than JSON.
+Points are built into objects only when asked for, so `show ST36` on such a catalog builds one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
-import json
+import marshal
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from . import __version__
 from . import codes as codes_mod
 from . import model as m
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _HERE = Path(__file__).resolve().parent
 
 
@@ -89,20 +91,20 @@ def _cache_key(blobs: Sequence[bytes]) -> str:
     except ImportError:  # pragma: no cover - other Pythons
         from hashlib import blake2b
     h = blake2b(digest_size=20)
-    h.update(f"{__version__}\0{CACHE_FORMAT}\0".encode())
+    h.update(f"{__version__}\0{CACHE_FORMAT}\0{marshal.version}\0{sys.version_info[:2]}\0".encode())
     for blob in blobs:
         h.update(len(blob).to_bytes(8, "little"))
         h.update(blob)
     return h.hexdigest()
 
 
-def _write_atomic(path: Path, data: str) -> None:
+def _write_atomic(path: Path, data: bytes) -> None:
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -113,6 +115,20 @@ def _write_atomic(path: Path, data: str) -> None:
 
 def parse_files(points_path: Path, blobs: dict[str, tuple[Path, bytes]]) -> dict[str, Any]:
     """Parse and validate the three files; raises CatalogError listing every problem."""
+    import gc
+
+    # Parsing builds millions of small objects, and the cyclic collector would rescan them again
+    # and again (40,000 points: 17 s with it, 9 s without). Nothing here makes cycles to collect.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_files(points_path, blobs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_files(points_path: Path, blobs: dict[str, tuple[Path, bytes]]) -> dict[str, Any]:
     from . import _yamlload, validate
 
     parsed: dict[str, Any] = {}
@@ -149,12 +165,33 @@ def parse_files(points_path: Path, blobs: dict[str, tuple[Path, bytes]]) -> dict
         raise m.CatalogError([f"{_display(points_path)}: file: the catalog has no points"])
     data_version = parsed["points"].get("data_version") if isinstance(parsed["points"], dict) else None
     return {
+        "format": CACHE_FORMAT,
         "points": points,
-        "references": references,
-        "sources": sources,
+        "references": _plain(references),
+        "sources": _plain(sources),
         "index": codes_mod.build_index(points),
         "data_version": str(data_version) if data_version is not None else None,
     }
+
+
+def _for_cache(data: dict[str, Any]) -> dict[str, Any]:
+    """The cache keeps each point, and the name index, as a marshal blob of its own: a cache hit
+    then creates one bytes object per point instead of a dict tree, and `show ST36` decodes one
+    point (40,000 points: ~20 ms instead of ~300 ms)."""
+    out = {k: v for k, v in data.items() if k not in ("points", "index")}
+    out["codes"] = [p["code"] for p in data["points"]]
+    out["blobs"] = [marshal.dumps(p) for p in data["points"]]
+    out["index_blob"] = marshal.dumps(data["index"])
+    return out
+
+
+def _plain(obj: Any) -> Any:
+    """The same data without LineDict, which marshal (rightly) refuses: it takes only exact types."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
 
 
 def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> Catalog:
@@ -169,17 +206,18 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     cache_dir = _cache_dir() if cache else None
     cache_file = None
     if cache_dir is not None:
-        cache_file = cache_dir / f"catalog-{_cache_key([b for _, b in blobs.values()])}.json"
+        cache_file = cache_dir / f"catalog-{_cache_key([b for _, b in blobs.values()])}.marshal"
         try:
-            with open(cache_file, encoding="utf-8") as fh:
-                return Catalog(json.load(fh), path=points_path)
-        except (OSError, ValueError, KeyError, TypeError):
+            cached = marshal.loads(cache_file.read_bytes())
+            if isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT:
+                return Catalog(cached, path=points_path)
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
             pass  # no cache yet, or a damaged one: read the files afresh
     data = parse_files(points_path, blobs)
     if cache_file is not None:
         try:
-            _write_atomic(cache_file, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
+            _write_atomic(cache_file, marshal.dumps(_for_cache(data)))
+        except (OSError, ValueError):
             pass  # a read-only home is no reason to fail a lookup
     return Catalog(data, path=points_path)
 
@@ -252,10 +290,15 @@ class Catalog:
     def __init__(self, data: dict[str, Any], path: Path | None = None) -> None:
         self.path = path
         self.data_version: str | None = data.get("data_version")
-        # the validator has put the points in WHO order already
-        self._raw: dict[str, dict[str, Any]] = {p["code"]: p for p in data["points"]}
+        # the validator has put the points in WHO order already; from the cache, each point is
+        # still a marshal blob until it is first used (see _for_cache)
+        if "blobs" in data:
+            self._raw: dict[str, Any] = dict(zip(data["codes"], data["blobs"], strict=True))
+            self._index_data: Any = data["index_blob"]
+        else:
+            self._raw = {p["code"]: p for p in data["points"]}
+            self._index_data = data["index"]
         self._built: dict[str, m.Point] = {}
-        self._index: dict[str, list[str]] = data["index"]
         self._references_raw: dict[str, dict[str, Any]] = data["references"]
         self._references: dict[str, m.Reference] | None = None
         self.sources: dict[str, dict[str, Any]] = data["sources"]
@@ -283,8 +326,22 @@ class Catalog:
         """The point with exactly this WHO code (KeyError if there is none)."""
         built = self._built.get(code)
         if built is None:
-            built = self._built[code] = _build_point(self._raw[code])
+            built = self._built[code] = _build_point(self._raw_of(code))
         return built
+
+    def _raw_of(self, code: str) -> dict[str, Any]:
+        raw = self._raw[code]
+        if raw.__class__ is bytes:
+            raw = self._raw[code] = marshal.loads(raw)
+        return raw
+
+    def _raws(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        return ((code, self._raw_of(code)) for code in self._raw)
+
+    def _index(self) -> dict[str, list[str]]:
+        if self._index_data.__class__ is bytes:
+            self._index_data = marshal.loads(self._index_data)
+        return self._index_data
 
     @property
     def references(self) -> dict[str, m.Reference]:
@@ -321,7 +378,7 @@ class Catalog:
             return default
 
     def suggest(self, text: str) -> tuple[str, ...]:
-        return codes_mod.suggest(text, self._index, self._raw)
+        return codes_mod.suggest(text, self._index(), self._raw)
 
     # -- vocabularies -------------------------------------------------------------------
     def check_value(self, kind: str, value: str) -> str:
@@ -406,7 +463,7 @@ class Catalog:
         cats = {self.check_value("category", v) for v in category}
         excluded = {self.check_value("caution", v) for v in exclude_caution}
         out = []
-        for code, raw in self._raw.items():
+        for code, raw in self._raws():
             if conds and not conds & raw["conditions"].keys():
                 continue
             if regions and raw["region"] not in regions:
@@ -435,7 +492,7 @@ class Catalog:
             return []
         exact = {p.code for p in self.resolve(text)}
         scored = []
-        for code, raw in self._raw.items():
+        for code, raw in self._raws():
             names = _name_words(raw)
             body = _body_words(raw)
             score = 100.0 if code in exact else 0.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 # Prefixes people write, mapped to WHO meridians. A prefix that means two channels in two
 # systems maps to both, so the answer lists both rather than picking one:
@@ -103,6 +103,13 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FA1F or 0xF900 <= o <= 0xFAFF
 
 
+_ALL_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
+def all_cjk(text: str) -> bool:
+    return _ALL_CJK.fullmatch(text) is not None
+
+
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
@@ -141,6 +148,8 @@ def has_tones(text: str) -> bool:
 
 def toneless_key(text: str) -> str:
     """zusanli for Zú Sān Lǐ, Zusanli or zu-san-li."""
+    if text.isascii():  # most names and all English: no accents to strip
+        return _NON_WORD.sub("", text.lower())
     decomposed = unicodedata.normalize("NFD", _nfkc(text).casefold())
     return _NON_WORD.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
@@ -182,8 +191,12 @@ def build_index(points: Iterable[Mapping]) -> dict[str, list[str]]:
     return index
 
 
-def resolve(text: str, index: Mapping[str, list[str]], codes: Mapping[str, object]) -> list[str]:
-    """All WHO codes the text may mean, in catalog order of discovery; [] when none."""
+def resolve(text: str, index: Callable[[], Mapping[str, list[str]]], codes: Mapping[str, object]) -> list[str]:
+    """All WHO codes the text may mean, in catalog order of discovery; [] when none.
+
+    `index` is called only when the text is not a code: a large catalog's name index is then
+    never loaded for `show ST36`.
+    """
     t = _nfkc(text)
     if not t:
         return []
@@ -192,17 +205,18 @@ def resolve(text: str, index: Mapping[str, list[str]], codes: Mapping[str, objec
     found = [c for c in code_candidates(t) if c in codes]
     if found:
         return found
+    names = index()
     if any(is_cjk(c) for c in t):
-        return list(index.get("h:" + hanzi_key(t), []))
+        return list(names.get("h:" + hanzi_key(t), []))
     key = name_key(t)
     if not key:
         return []
     if has_tones(t):
-        hit = index.get("t:" + toned_key(t))
+        hit = names.get("t:" + toned_key(t))
         if hit:
             return list(hit)
-    by_name = index.get("n:" + key, [])
-    by_pinyin = index.get("p:" + key, [])
+    by_name = names.get("n:" + key, [])
+    by_pinyin = names.get("p:" + key, [])
     return list(dict.fromkeys(by_name + by_pinyin))
 
 

@@ -62,7 +62,7 @@ REFERENCE_FIELDS = set(REFERENCE_REQUIRED) | {
 }
 
 _CODE_RE = codes_mod.WHO_CODE
-_TONE_MARKS = set("\u0300\u0301\u0304\u030c")  # grave, acute, macron, caron
+_TONE_MARKS = frozenset("\u0300\u0301\u0304\u030c")  # grave, acute, macron, caron
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
@@ -93,13 +93,18 @@ def _line(obj: Any, key: str | None = None) -> int:
     return 0
 
 
+_PLACEHOLDERS = frozenset({"TODO", "TBD", "FIXME", "XXX"})
+
+
 def _text_ok(value: Any) -> bool:
-    return isinstance(value, str) and value.strip() != "" and value.strip().upper() not in {"TODO", "TBD", "FIXME"}
+    if not isinstance(value, str):
+        return False
+    v = value.strip()
+    return v != "" and (len(v) > 5 or v.upper() not in _PLACEHOLDERS)
 
 
 def _check_text_list(probs: Problems, who: str, point: dict, key: str, minimum: int) -> list[str]:
     value = point.get(key)
-    line = _line(point, key)
     if not isinstance(value, list):
         return []
     good = []
@@ -107,9 +112,9 @@ def _check_text_list(probs: Problems, who: str, point: dict, key: str, minimum: 
         if _text_ok(item):
             good.append(item.strip())
         else:
-            probs.add(line, who, f"{key}: every item must be non-empty text, not {item!r}")
+            probs.add(_line(point, key), who, f"{key}: every item must be non-empty text, not {item!r}")
     if len(good) < minimum:
-        probs.add(line, who, f"{key}: needs at least {minimum} item{'s' if minimum > 1 else ''}")
+        probs.add(_line(point, key), who, f"{key}: needs at least {minimum} item{'s' if minimum > 1 else ''}")
     return good
 
 
@@ -209,11 +214,11 @@ def _check_point(
         probs.add(_line(raw, "number"), who, "number must be 1 or more")
 
     pinyin = raw["pinyin"]
-    if not any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", pinyin)):
+    if _TONE_MARKS.isdisjoint(unicodedata.normalize("NFD", pinyin)):
         probs.add(_line(raw, "pinyin"), who, f"pinyin {pinyin!r} has no tone marks")
     for key in ("hanzi", "hanzi_simplified"):
         h = raw.get(key)
-        if isinstance(h, str) and not all(codes_mod.is_cjk(c) for c in h):
+        if isinstance(h, str) and not codes_mod.all_cjk(h):
             probs.add(_line(raw, key), who, f"{key} must be Chinese characters only, not {h!r}")
     if raw.get("hanzi_simplified") == raw["hanzi"]:
         probs.add(_line(raw, "hanzi_simplified"), who, "hanzi_simplified is the same as hanzi: leave it out")

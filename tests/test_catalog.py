@@ -1,6 +1,6 @@
 """Filters, search, vocabularies and the cache."""
 
-import json
+import marshal
 
 import pytest
 
@@ -93,17 +93,30 @@ def test_vocabulary_counts(catalog):
     assert conds["CIPN"] == len(catalog.filter(condition=["CIPN"]))
 
 
-def test_cache_is_plain_json_and_reused(mini, tmp_path, monkeypatch):
+def _only_plain_data(obj):
+    if isinstance(obj, dict):
+        return type(obj) is dict and all(_only_plain_data(k) and _only_plain_data(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return type(obj) is list and all(_only_plain_data(v) for v in obj)
+    if type(obj) is bytes:  # a point or the index, kept as a marshal blob of its own
+        return _only_plain_data(marshal.loads(obj))
+    return obj is None or type(obj) in (str, int, float, bool)
+
+
+def test_cache_is_plain_data_and_reused(mini, tmp_path, monkeypatch):
     cache = tmp_path / "c"
     monkeypatch.setenv("ACUPOINTS_CACHE_DIR", str(cache))
     first = load_catalog(mini)
-    files = list(cache.glob("catalog-*.json"))
+    files = list(cache.glob("catalog-*.marshal"))
     assert len(files) == 1
-    data = json.loads(files[0].read_text(encoding="utf-8"))
-    assert [p["code"] for p in data["points"]] == list(first.codes)
+    data = marshal.loads(files[0].read_bytes())
+    assert _only_plain_data(data)  # no code objects, no class instances: nothing that could run
+    assert data["codes"] == list(first.codes)
     # a cache hit does not read YAML at all: prove it by making the cached copy differ
-    data["points"][1]["english"] = "From the cache"
-    files[0].write_text(json.dumps(data), encoding="utf-8")
+    st36 = marshal.loads(data["blobs"][1])
+    st36["english"] = "From the cache"
+    data["blobs"][1] = marshal.dumps(st36)
+    files[0].write_bytes(marshal.dumps(data))
     assert load_catalog(mini).lookup("ST36").english == "From the cache"
 
 
@@ -123,8 +136,8 @@ def test_damaged_cache_is_ignored(mini, tmp_path, monkeypatch):
     cache = tmp_path / "c"
     monkeypatch.setenv("ACUPOINTS_CACHE_DIR", str(cache))
     load_catalog(mini)
-    (f,) = cache.glob("catalog-*.json")
-    f.write_text("{not json", encoding="utf-8")
+    (f,) = cache.glob("catalog-*.marshal")
+    f.write_bytes(b"\x00garbage")
     assert load_catalog(mini).lookup("LI4").code == "LI4"
 
 
