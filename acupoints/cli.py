@@ -28,6 +28,15 @@ class Format(StrEnum):
     yaml = "yaml"
 
 
+class RxFormat(StrEnum):
+    table = "table"
+    plain = "plain"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
 class Vocabulary(StrEnum):
     region = "region"
     meridian = "meridian"
@@ -192,7 +201,12 @@ def show(
     from . import render
 
     catalog = _load(ctx)
-    found = [catalog.lookup(text) for text in points]
+    found = []
+    for text in points:
+        if _is_rx_file(text):  # a saved prescription: show its points
+            found += [catalog.lookup(p["code"]) for p in _read_rx(text)["points"]]
+        else:
+            found.append(catalog.lookup(text))
     render.emit(render.show_points(found, catalog, _fmt(fmt, output)), output, force=force)
 
 
@@ -343,6 +357,304 @@ def vocab(
         from rich.console import Group
 
         render.emit(Group(*parts), output, force=force)
+
+
+def _flags(
+    pregnant: bool,
+    pacemaker: bool,
+    anticoagulants: bool,
+    lymphoedema: list[str],
+    diabetic_foot: bool,
+    low_platelets: bool,
+) -> Any:
+    from .safety import Flags, parse_limb
+
+    return Flags(
+        pregnant,
+        pacemaker,
+        anticoagulants,
+        tuple(dict.fromkeys(parse_limb(x) for x in lymphoedema)),
+        diabetic_foot,
+        low_platelets,
+    )
+
+
+PregnantOpt = Annotated[bool, typer.Option("--pregnant", help="The patient is pregnant.")]
+PacemakerOpt = Annotated[
+    bool, typer.Option("--pacemaker", help="Any implanted electronic device (pacemaker, defibrillator).")
+]
+AnticoagOpt = Annotated[
+    bool, typer.Option("--anticoagulants", help="Takes anticoagulants, or has a bleeding disorder.")
+]
+LymphOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--lymphoedema",
+        metavar="LIMB",
+        help="A limb with or at risk of lymphoedema: left-arm, right-arm, left-leg, right-leg (repeatable).",
+    ),
+]
+FootOpt = Annotated[bool, typer.Option("--diabetic-foot", help="A neuropathic diabetic foot.")]
+PlateletOpt = Annotated[bool, typer.Option("--low-platelets", help="A low platelet count.")]
+RxFormatOpt = Annotated[
+    RxFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table, plain, json, csv, yaml, or markdown (a handout for the patient).",
+    ),
+]
+
+
+def _codes_list(values: list[str]) -> tuple[str, ...]:
+    return tuple(x.strip() for v in values for x in v.split(",") if x.strip())
+
+
+@app.command()
+def evidence(
+    ctx: typer.Context,
+    condition: Annotated[
+        str | None, typer.Argument(metavar="[CONDITION]", help="DPN, CIPN or PHN; all when left out.")
+    ] = None,
+    point: Annotated[
+        str | None, typer.Option("--point", "-p", metavar="POINT", help="The studies that used this point.")
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """What the studies say: the direction and certainty of the evidence, then each study.
+
+    Negative and inconclusive trials and guidelines that make no recommendation are shown beside
+    the positive ones.
+
+    Examples:
+
+      acupoints evidence CIPN
+
+      acupoints evidence --point ST36
+
+      acupoints evidence DPN -f json
+    """
+    from . import render
+
+    catalog = _load(ctx)
+    conds = [catalog.check_value("condition", condition)] if condition else list(catalog.conditions)
+    sections = []
+    if point:
+        p = catalog.lookup(point)
+        for cond in conds:
+            used = [r for r in catalog.references.values() if r.condition == cond and p.code in r.codes]
+            maybe = [r for r in catalog.references.values() if r.condition == cond and p.code in r.uncertain_codes]
+            if not used and not maybe:
+                continue
+            notes = [
+                f"{r.short} names '{' or '.join(r.uncertain_codes)}': whether it used {p.code} is uncertain."
+                for r in maybe
+            ]
+            if any(r.points_source == "secondary" for r in used):
+                notes.append("Point lists marked [secondary summary] come from a third-party summary, not the paper.")
+            notes.append("That a study chose a point does not show that the point works.")
+            sections.append(
+                {
+                    "title": f"{p.code} {p.pinyin} in {cond} studies",
+                    "condition": cond,
+                    "point": p.code,
+                    "summary": [f"{len(used)} {cond} stud{'y' if len(used) == 1 else 'ies'} used {p.code}."],
+                    "studies": used + maybe,
+                    "notes": notes,
+                }
+            )
+        if not sections:
+            sections.append(
+                {
+                    "title": f"{p.code} {p.pinyin}",
+                    "point": p.code,
+                    "studies": [],
+                    "summary": [f"No study in the references used {p.code}."],
+                    "notes": [],
+                }
+            )
+    else:
+        for cond in conds:
+            info = catalog.conditions[cond]
+            refs = sorted((r for r in catalog.references.values() if r.condition == cond), key=lambda r: -r.year)
+            summary = [info["evidence"]["direction"]]
+            summary += [
+                f"- {d['text']} ({', '.join(catalog.references[i].short for i in d['cites'])})"
+                for d in info["evidence"]["details"]
+            ]
+            summary.append(f"Where it is felt: {' '.join(info['felt'].split())}")
+            notes = []
+            if any(r.points_source == "secondary" for r in refs):
+                notes.append("Point lists marked [secondary summary] come from a third-party summary, not the paper.")
+            sections.append(
+                {
+                    "title": f"{cond}: {info['name']}",
+                    "condition": cond,
+                    "summary": summary,
+                    "studies": refs,
+                    "notes": notes,
+                }
+            )
+    render.emit(render.evidence_view(sections, _fmt(fmt, output)), output, force=force)
+
+
+@app.command()
+def prescribe(
+    ctx: typer.Context,
+    condition: Annotated[str, typer.Option("--condition", "-c", help="DPN, CIPN or PHN.")],
+    modality: Annotated[
+        str | None, typer.Option("--modality", "-m", help="manual, electro, moxibustion, acupressure, cupping.")
+    ] = None,
+    region: Annotated[list[str], typer.Option("--region", "-r", help="Only points in this region (repeatable).")] = [],  # noqa: B006
+    max_points: Annotated[int, typer.Option("--max", "-n", min=1, max=40, help="At most this many points.")] = 8,
+    include: Annotated[
+        list[str], typer.Option("--include", metavar="CODES", help="Points to include, e.g. LI4,ST36.")
+    ] = [],  # noqa: B006
+    avoid: Annotated[list[str], typer.Option("--avoid", metavar="CODES", help="Points to leave out.")] = [],  # noqa: B006
+    pregnant: PregnantOpt = False,
+    pacemaker: PacemakerOpt = False,
+    anticoagulants: AnticoagOpt = False,
+    lymphoedema: LymphOpt = [],  # noqa: B006
+    diabetic_foot: FootOpt = False,
+    low_platelets: PlateletOpt = False,
+    fmt: RxFormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Build a point prescription for a neuropathy, with reasons, pairs, course and warnings.
+
+    Points are ranked by the studies that used them (by design and result, not proof that they
+    work); every patient flag changes the result, and a point left out says why. Save it with
+    -o rx.yaml; `check` and `show` read it back. -f markdown writes a handout for the patient.
+
+    Examples:
+
+      acupoints prescribe --condition CIPN --modality electro --lymphoedema left-arm
+
+      acupoints prescribe --condition DPN --diabetic-foot --max 6 -o rx.yaml
+
+      acupoints prescribe --condition PHN --pregnant -f markdown -o handout.md
+    """
+    from . import render
+    from .prescribe import prescribe as build
+
+    flags = _flags(pregnant, pacemaker, anticoagulants, lymphoedema, diabetic_foot, low_platelets)
+    catalog = _load(ctx)
+    rx = build(
+        catalog,
+        condition,
+        modality=modality,
+        region=tuple(region),
+        max_points=max_points,
+        include=_codes_list(include),
+        avoid=_codes_list(avoid),
+        flags=flags,
+    )
+    chosen = fmt.value if fmt else None
+    if not chosen and output and output.endswith(".md"):
+        chosen = "markdown"
+    render.emit(render.prescription_view(rx, catalog, _fmt_value(chosen, output)), output, force=force)
+
+
+def _fmt_value(fmt: str | None, output: str | None) -> str:
+    from .render import pick_format
+
+    return pick_format(fmt, output)
+
+
+def _read_rx(path: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    from . import _yamlload
+    from .prescribe import load_saved
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data, _ = _yamlload.load(text)
+    except _yamlload.YamlProblem as exc:
+        raise errors.UsageError(f"{path}:{exc.line}: {exc.message}") from None
+    return load_saved(data)
+
+
+def _is_rx_file(text: str) -> bool:
+    import os
+
+    return text.lower().endswith((".yaml", ".yml")) and os.path.isfile(text)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    points: Annotated[
+        list[str], typer.Argument(metavar="POINT... | RX.yaml", help="Point codes or names, or a saved prescription.")
+    ],
+    pair: Annotated[
+        list[str],
+        typer.Option("--pair", metavar="A-B[:SIDE]", help="An electroacupuncture pair to check, e.g. LR3-GB42:left."),
+    ] = [],  # noqa: B006
+    modality: Annotated[str | None, typer.Option("--modality", "-m", help="The modality planned.")] = None,
+    pregnant: PregnantOpt = False,
+    pacemaker: PacemakerOpt = False,
+    anticoagulants: AnticoagOpt = False,
+    lymphoedema: LymphOpt = [],  # noqa: B006
+    diabetic_foot: FootOpt = False,
+    low_platelets: PlateletOpt = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Check points or a saved prescription for a patient: exit 0 when nothing is found, 1 otherwise.
+
+    Reports unknown or duplicated points, cautions for the patient's flags (with their sources),
+    pneumothorax, vessel and organ risks, and electroacupuncture pairs that break the rules.
+
+    Examples:
+
+      acupoints check GB21 LI4 SP6 --pregnant
+
+      acupoints check rx.yaml --anticoagulants
+
+      acupoints check LR3 GB42 --pair LR3-GB42 --modality electro --pacemaker
+    """
+    from . import render
+    from .prescribe import saved_flags
+    from .safety import check as run_check
+
+    flags = _flags(pregnant, pacemaker, anticoagulants, lymphoedema, diabetic_foot, low_platelets)
+    texts: list[str] = []
+    pairs: list[tuple[str, str, str]] = []
+    for item in points:
+        if _is_rx_file(item):
+            rx = _read_rx(item)
+            texts += [p["code"] for p in rx["points"]]
+            for pr in rx.get("pairs") or []:
+                a, b = pr["points"]
+                pairs.append((a, b, pr.get("sides", "both")))
+            flags = flags.merged(saved_flags(rx))  # the saved flags still hold
+            modality = modality or rx.get("modality")
+        else:
+            texts.append(item)
+    for spec in pair:
+        ends, _, side = spec.partition(":")
+        a, sep, b = ends.partition("-")
+        if not sep or not a or not b:
+            raise errors.UsageError(f"--pair {spec!r}: write two points joined by '-', e.g. LR3-GB42:left")
+        pairs.append((a, b, side or "both"))
+    catalog = _load(ctx)
+    if modality:
+        modality = catalog.check_value("modality", modality)
+    if pairs and not modality:
+        modality = "electro"
+    findings = run_check(catalog, texts, pairs=tuple(pairs), flags=flags, modality=modality)
+    render.emit(render.check_view(findings, texts, catalog, _fmt(fmt, output)), output, force=force)
+    if findings:
+        raise typer.Exit(errors.ExitCode.DATA)
 
 
 @app.command()

@@ -176,10 +176,14 @@ def describe_plan(plan: dict[str, Any]) -> list[str]:
 
 
 def _study_note(ref: m.Reference) -> str:
-    note = f"{ref.short} ({design_label(ref)}, {ref.verdict})"
-    if ref.points_source == "secondary":
-        note += " [points from a secondary summary]"
+    """Lu 2020* (* the point list is from a secondary summary), with any result that was not positive."""
+    note = ref.short + ("*" if ref.points_source == "secondary" else "")
+    if ref.verdict != "positive":
+        note += f" ({ref.verdict})"
     return note
+
+
+SECONDARY_MARK = "* point list from a secondary summary, not the paper"
 
 
 def prescribe(
@@ -245,9 +249,10 @@ def prescribe(
             score += w * (SECONDARY_WEIGHT if ref.points_source == "secondary" else 1.0)
         reasons = []
         if studies:
+            trials = sum(design_weight(r.study_type) >= 1.5 for r in studies)
             reasons.append(
-                f"used for {condition} by {len(studies)} stud{'y' if len(studies) == 1 else 'ies'}: "
-                + "; ".join(_study_note(r) for r in studies)
+                f"used by {len(studies)} {condition} stud{'y' if len(studies) == 1 else 'ies'} "
+                f"({trials} trial{'s' if trials != 1 else ''}): " + ", ".join(_study_note(r) for r in studies)
             )
         if p.region in felt:
             score += LOCAL_BONUS
@@ -270,7 +275,10 @@ def prescribe(
     if effective == "electro" and not pairs:
         notes.append("No two chosen points share a limb and side, so no electroacupuncture pair can be formed.")
     warnings = flag_warnings(flags, effective)
+    raised = {w.kind for w in warnings}
     for c in info["cautions"]:
+        if c["kind"] in raised:  # the flag's own warning already says it, for this patient
+            continue
         cited = tuple(c.get("sources", ())) + tuple(c.get("references", ()))
         warnings.append(Finding(c["kind"], c["text"], None, cited))
     return Prescription(

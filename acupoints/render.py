@@ -331,3 +331,274 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
         except OSError:
             pass
         raise
+
+
+# -- evidence -----------------------------------------------------------------------------
+def study_record(ref: m.Reference) -> dict[str, Any]:
+    return {
+        "id": ref.id,
+        "condition": ref.condition,
+        "year": ref.year,
+        "authors": ref.authors,
+        "title": ref.title,
+        "journal": ref.journal,
+        "design": ref.study_type,
+        "n": ref.n,
+        "verdict": ref.verdict,
+        "points": list(ref.codes),
+        "uncertain_points": list(ref.uncertain_codes),
+        "points_source": ref.points_source,
+        "modality": ref.modality,
+        "finding": ref.finding,
+        "doi": ref.doi,
+        "pmid": ref.pmid,
+        "identifier": ref.identifier(),
+    }
+
+
+STUDY_FIELDS = ("year", "id", "design", "n", "verdict", "points", "finding", "identifier")
+
+
+def evidence_view(sections: list[dict[str, Any]], fmt: str) -> Any:
+    """sections: each {"title", "summary" (lines), "studies" [Reference], "notes" (lines)}."""
+    if fmt in ("json", "yaml"):
+        data = [
+            {k: v for k, v in s.items() if k != "studies"} | {"studies": [study_record(r) for r in s["studies"]]}
+            for s in sections
+        ]
+        return to_json(data) if fmt == "json" else to_yaml(data)
+    rows = [study_record(r) for s in sections for r in s["studies"]]
+    if fmt == "csv":
+        return to_csv(rows, STUDY_FIELDS)
+    if fmt == "plain":
+        # the summary travels with the rows as comment lines: honest context survives a pipe
+        out = []
+        for s in sections:
+            out += [f"# {s['title']}"] + [f"# {line}" for line in s.get("summary", []) + s.get("notes", [])]
+            out.append(to_plain([study_record(r) for r in s["studies"]], STUDY_FIELDS).rstrip("\n"))
+        return "\n".join(x for x in out if x) + "\n"
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = []
+    verdict_style = {
+        "positive": "green",
+        "negative": "red",
+        "mixed": "yellow",
+        "inconclusive": "yellow",
+        "no-recommendation": "magenta",
+    }
+    for s in sections:
+        body = Text()
+        for i, line in enumerate(s.get("summary", [])):
+            body.append(("\n" if i else "") + line, style="bold" if i == 0 else "")
+        parts.append(Panel(body, title=Text(s["title"], style="bold cyan"), title_align="left"))
+        table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True)
+        # the finding is what a reader came for: it gets most of the width
+        widths = {"study": 2, "design": 3, "n": 2, "points": 3, "finding": 9, "id": 3}
+        for col in ("year", "study", "design", "n", "verdict", "points", "finding", "id"):
+            table.add_column(col, overflow="fold", no_wrap=col in ("year", "verdict"), ratio=widths.get(col))
+        for r in s["studies"]:
+            pts = ", ".join(r.codes) or "-"
+            if r.uncertain_codes:
+                pts += f" (uncertain: {' or '.join(r.uncertain_codes)})"
+            if r.points_source == "secondary" and r.codes:
+                pts += " [secondary summary]"
+            table.add_row(
+                str(r.year),
+                r.short,
+                r.study_type.split(" (")[0],
+                r.n or "-",
+                Text(r.verdict, style=verdict_style.get(r.verdict, "")),
+                pts,
+                r.finding,
+                r.identifier(),
+            )
+        parts.append(table)
+        for note in s.get("notes", []):
+            parts.append(Text(note, style="dim"))
+    parts.append(Text(m.NOTICE, style="dim"))
+    return Group(*parts)
+
+
+# -- prescriptions and checks -------------------------------------------------------------
+def _sources_text(catalog: Any, ids: Sequence[str]) -> str:
+    names = []
+    for i in ids:
+        if i in catalog.sources:
+            names.append(_source_short(catalog, i))
+        elif i in catalog.references:
+            names.append(catalog.references[i].short)
+        else:
+            names.append(i)
+    return "; ".join(names)
+
+
+def finding_line(f: Any, catalog: Any) -> str:
+    """kind: message (sources: ...), naming only the sources the message does not already cite."""
+    where = f"{f.code}: " if f.code else ""
+    missing = [i for i in f.sources if _sources_text(catalog, [i]).split()[0] not in f.message]
+    src = f" (sources: {_sources_text(catalog, missing)})" if missing else ""
+    return f"{where}{f.kind}: {f.message}{src}"
+
+
+def prescription_view(rx: Any, catalog: Any, fmt: str) -> Any:
+    if fmt in ("json", "yaml"):
+        data = rx.to_dict()
+        return to_json(data) if fmt == "json" else to_yaml(data)
+    rows = [
+        {"rank": i, "code": c.code, "english": catalog.point(c.code).english, "sides": c.sides, "reasons": c.reasons}
+        for i, c in enumerate(rx.points, 1)
+    ]
+    if fmt == "csv":
+        return to_csv(rows, ("rank", "code", "english", "sides", "reasons"))
+    if fmt == "plain":
+        return to_plain(rows, ("rank", "code", "english", "sides", "reasons"))
+    if fmt == "markdown":
+        return handout(rx, catalog)
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from .prescribe import describe_plan
+
+    flags = [
+        k.replace("_", "-") + (f" {', '.join(v)}" if isinstance(v, list) else "")
+        for k, v in rx.flags.to_dict().items()
+        if v
+    ]
+    head = Text.assemble(
+        ("Prescription for " + rx.condition, "bold cyan"),
+        f"  ({m.CONDITIONS[rx.condition]})",
+        f"\nmodality: {rx.modality or 'any'}; patient flags: {', '.join(flags) or 'none'}",
+    )
+    parts: list[Any] = [head]
+    table = Table(box=box.SIMPLE_HEAD, title="Points, best supported first", title_justify="left")
+    for col in ("#", "point", "name", "sides", "why"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("#", "point"))
+    for r in rows:
+        p = catalog.point(r["code"])
+        table.add_row(
+            str(r["rank"]), r["code"], f"{p.pinyin} {p.hanzi}\n{p.english}", r["sides"], "\n".join(r["reasons"])
+        )
+    parts.append(table)
+    from .prescribe import SECONDARY_MARK
+
+    parts.append(
+        Text(
+            "The ranking counts which studies chose a point, weighed by design and result; it does not show "
+            f"that a point works. {SECONDARY_MARK}.",
+            style="dim",
+        )
+    )
+    if rx.modality == "electro" or rx.pairs:
+        pairs = [f"{p.a} - {p.b} ({p.sides})" for p in rx.pairs] or ["none"]
+        parts.append(Text("Electroacupuncture pairs (same limb, same side): " + "; ".join(pairs)))
+    for note in rx.notes:
+        parts.append(Text(note, style="bold yellow"))
+    if rx.excluded:
+        parts.append(Text("Left out:", style="bold"))
+        parts += [Text("  " + finding_line(f, catalog)) for f in rx.excluded]
+    parts.append(Text("Course the studies used:", style="bold"))
+    parts += [Text("  " + line) for line in describe_plan(rx.plan)]
+    if rx.warnings:
+        parts.append(Text("Warnings:", style="bold yellow"))
+        parts += [Text("  " + finding_line(f, catalog), style="yellow") for f in rx.warnings]
+    parts.append(Text(m.NOTICE, style="dim"))
+    return Group(*parts)
+
+
+CUN_NOTE = "A cun is the patient's own measure: about the width of the thumb at its knuckle."
+
+
+def handout(rx: Any, catalog: Any) -> str:
+    """A printable Markdown page for the patient: plain words, no jargon beyond the point names."""
+    from .prescribe import describe_plan
+
+    name = m.CONDITIONS[rx.condition]
+    minutes = rx.plan.get("minutes_per_session")
+    length = f"{minutes['min']:g} to {minutes['max']:g} minutes" if minutes else "20 to 40 minutes"
+    lines = [
+        f"# Your acupuncture points: {name}",
+        "",
+        f"Prepared on {rx.created}. Your practitioner chose these points for you; this page helps you",
+        "remember them and know what to expect.",
+        "",
+        "| Point | Name | Where it is | Sides |",
+        "|---|---|---|---|",
+    ]
+    for c in rx.points:
+        p = catalog.point(c.code)
+        where = p.location.replace("B-cun", "cun").replace("|", "/")
+        lines.append(f"| {p.code} | {p.english} ({p.pinyin}) | {where} | {c.sides} |")
+    lines += [
+        "",
+        CUN_NOTE,
+        "",
+        "## What a session is like",
+        "",
+        "- You lie or sit comfortably. Fine, sterile, single-use needles go in; most people feel little more",
+        "  than a prick, then a dull ache, tingling or heaviness around the needle. Tell your practitioner",
+        "  if anything feels sharp or hot.",
+        f"- The needles usually stay in for {length}.",
+    ]
+    if rx.pairs:
+        lines.append(
+            "- Some needles are joined to a small battery device that sends a gentle pulsing current; "
+            "it should feel like tapping or buzzing, never painful."
+        )
+    plan = describe_plan(rx.plan)
+    if plan:
+        lines += ["- In the studies of this condition the course was: " + "; ".join(plan[:3]) + "."]
+    lines += [
+        "",
+        "## Afterwards",
+        "",
+        "Common and mild: a small bruise or a drop of blood where a needle was, brief soreness, feeling",
+        "tired or light-headed for a while. These pass on their own.",
+        "",
+        "## Call your practitioner if",
+        "",
+        "- a needle site becomes red, hot, swollen or starts to weep;",
+        "- numbness, weakness or pain gets clearly worse;",
+        "- you have a fever, especially during chemotherapy.",
+        "",
+        "Get urgent help (emergency services) for chest pain or sudden breathlessness after a session.",
+        "",
+        "## Please tell your practitioner",
+        "",
+        "about any change in your medicines (especially blood thinners), a pacemaker or other implant,",
+        "pregnancy, swelling of an arm or leg, and any sore, cut or ulcer on your feet or hands.",
+        "",
+        f"*{m.NOTICE}*",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def check_view(findings: list[Any], checked: list[str], catalog: Any, fmt: str) -> Any:
+    data = [f.to_dict() for f in findings]
+    if fmt == "json":
+        return to_json({"checked": checked, "findings": data, "ok": not findings})
+    if fmt == "yaml":
+        return to_yaml({"checked": checked, "findings": data, "ok": not findings})
+    if fmt == "csv":
+        return to_csv(data, ("point", "kind", "message", "sources"))
+    if fmt == "plain":
+        text = "".join(finding_line(f, catalog) + "\n" for f in findings)
+        return text or f"no problems found in {', '.join(checked)}\n"
+    from rich.console import Group
+    from rich.text import Text
+
+    if not findings:
+        return Group(
+            Text(f"No problems found in {', '.join(checked) or 'nothing'}.", style="green"), Text(m.NOTICE, style="dim")
+        )
+    head = Text(
+        f"{len(findings)} finding{'s' if len(findings) > 1 else ''} for {', '.join(checked)}:", style="bold yellow"
+    )
+    return Group(head, *[Text("  " + finding_line(f, catalog)) for f in findings], Text(m.NOTICE, style="dim"))

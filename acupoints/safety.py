@@ -49,6 +49,17 @@ class Flags:
             "low_platelets": self.low_platelets,
         }
 
+    def merged(self, other: Flags) -> Flags:
+        """Both sets of flags: a flag raised in either holds."""
+        return Flags(
+            self.pregnant or other.pregnant,
+            self.pacemaker or other.pacemaker,
+            self.anticoagulants or other.anticoagulants,
+            tuple(dict.fromkeys(self.lymphoedema + other.lymphoedema)),
+            self.diabetic_foot or other.diabetic_foot,
+            self.low_platelets or other.low_platelets,
+        )
+
     @property
     def any(self) -> bool:
         return any(self.to_dict().values())
