@@ -190,7 +190,9 @@ def test_check_cli_pregnant_exits_1_with_sources(cli):
     code, out, err = cli("check", "GB21", "LI4", "SP6", "--pregnant", "-f", "plain")
     assert code == 1
     for point in ("GB21", "LI4", "SP6"):
-        assert any(line.startswith(f"{point}: pregnancy:") and "sources:" in line for line in out.splitlines()), point
+        lines = [line for line in out.splitlines() if line.startswith(f"{point}: pregnancy:")]
+        assert lines, point
+        assert "Deadman" in lines[0] and "Cheng 1987" in lines[0] and "Carr 2015" in lines[0], lines[0]
     assert "Carr 2015" in out
 
 
