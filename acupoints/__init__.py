@@ -22,8 +22,11 @@ __all__ = [
     "CatalogError",
     "Caution",
     "Category",
+    "Finding",
+    "Flags",
     "Needling",
     "Point",
+    "Prescription",
     "Reference",
     "UnknownPointError",
     "UsageError",
@@ -44,6 +47,8 @@ if TYPE_CHECKING:
         UnknownPointError,
         UsageError,
     )
+    from .prescribe import Prescription
+    from .safety import Finding, Flags
 
 
 def __getattr__(name: str) -> Any:
@@ -51,6 +56,14 @@ def __getattr__(name: str) -> Any:
         from . import catalog
 
         return getattr(catalog, name)
+    if name in ("Flags", "Finding"):
+        from . import safety
+
+        return getattr(safety, name)
+    if name == "Prescription":
+        from .prescribe import Prescription
+
+        return Prescription
     if name in __all__:
         from . import model
 

@@ -442,6 +442,18 @@ class Catalog:
             summary["ends"] = {"code": points[-1].code, "region": points[-1].region}
         return {"channel": summary, "points": points}
 
+    def prescribe(self, condition: str, **options: Any) -> Any:
+        """A point prescription (see acupoints.prescribe.prescribe for the options)."""
+        from .prescribe import prescribe
+
+        return prescribe(self, condition, **options)
+
+    def check(self, points: Iterable[str], **options: Any) -> list[Any]:
+        """Everything wrong with these points for a patient (see acupoints.safety.check); [] if nothing."""
+        from .safety import check
+
+        return check(self, list(points), **options)
+
     # -- many ---------------------------------------------------------------------------
     def filter(
         self,

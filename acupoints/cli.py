@@ -78,7 +78,7 @@ class _Group(TyperGroup):
             code = _fail(f"{exc.format_message()} (see: {cmd} --help)", errors.ExitCode.USAGE)
         except click_exc.ClickException as exc:
             code = _fail(exc.format_message(), exc.exit_code)
-        except (click_exc.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
             code = errors.ExitCode.INTERRUPTED
         if standalone_mode:
@@ -137,6 +137,36 @@ def _root(
     ctx.obj = {"catalog": catalog}
 
 
+def _complete_points(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Point codes for TAB: read from the cached catalog, so a press costs one quick load."""
+    from .catalog import load_catalog
+
+    try:
+        catalog = load_catalog((ctx.find_root().params or {}).get("catalog"))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    prefix = incomplete.upper()
+    return [c for c in catalog.codes if c.startswith(prefix)]
+
+
+def _completer(kind: str) -> Any:
+    def complete(incomplete: str) -> list[str]:
+        from . import model
+
+        values = {
+            "condition": list(model.CONDITIONS),
+            "region": list(model.REGIONS),
+            "modality": list(model.MODALITIES),
+            "meridian": list(model.MERIDIANS),
+            "category": list(model.CATEGORIES),
+            "caution": list(model.CAUTION_KINDS),
+            "limb": ["left-arm", "right-arm", "left-leg", "right-leg"],
+        }[kind]
+        return [v for v in values if v.lower().startswith(incomplete.lower())]
+
+    return complete
+
+
 def _load(ctx: typer.Context) -> Any:
     from .catalog import load_catalog
 
@@ -182,7 +212,12 @@ def _fmt(fmt: Format | None, output: str | None) -> str:
 def show(
     ctx: typer.Context,
     points: Annotated[
-        list[str], typer.Argument(metavar="POINT...", help="Codes or names: ST36, st-36, UB40, zusanli, 足三里.")
+        list[str],
+        typer.Argument(
+            metavar="POINT...",
+            help="Codes or names: ST36, st-36, UB40, zusanli, 足三里.",
+            autocompletion=_complete_points,
+        ),
     ],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -213,15 +248,36 @@ def show(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    condition: Annotated[list[str], typer.Option("--condition", "-c", help="DPN, CIPN or PHN.")] = [],  # noqa: B006
-    region: Annotated[list[str], typer.Option("--region", "-r", help="A body region; includes its parts.")] = [],  # noqa: B006
+    condition: Annotated[
+        list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+    ] = [],  # noqa: B006
+    region: Annotated[
+        list[str],
+        typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
+    ] = [],  # noqa: B006
     modality: Annotated[
-        list[str], typer.Option("--modality", "-m", help="manual, electro, moxibustion, acupressure, cupping.")
+        list[str],
+        typer.Option(
+            "--modality",
+            "-m",
+            autocompletion=_completer("modality"),
+            help="manual, electro, moxibustion, acupressure, cupping.",
+        ),
     ] = [],  # noqa: B006
     meridian: Annotated[
-        list[str], typer.Option("--meridian", help="A channel code in any system: ST, UB, SJ, Du, EX.")
+        list[str],
+        typer.Option(
+            "--meridian",
+            autocompletion=_completer("meridian"),
+            help="A channel code in any system: ST, UB, SJ, Du, EX.",
+        ),
     ] = [],  # noqa: B006
-    category: Annotated[list[str], typer.Option("--category", help="A point category, e.g. he-sea, back-shu.")] = [],  # noqa: B006
+    category: Annotated[
+        list[str],
+        typer.Option(
+            "--category", autocompletion=_completer("category"), help="A point category, e.g. he-sea, back-shu."
+        ),
+    ] = [],  # noqa: B006
     exclude_caution: Annotated[
         list[str],
         typer.Option(
@@ -418,7 +474,10 @@ def evidence(
         str | None, typer.Argument(metavar="[CONDITION]", help="DPN, CIPN or PHN; all when left out.")
     ] = None,
     point: Annotated[
-        str | None, typer.Option("--point", "-p", metavar="POINT", help="The studies that used this point.")
+        str | None,
+        typer.Option(
+            "--point", "-p", metavar="POINT", autocompletion=_complete_points, help="The studies that used this point."
+        ),
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -504,11 +563,24 @@ def evidence(
 @app.command()
 def prescribe(
     ctx: typer.Context,
-    condition: Annotated[str, typer.Option("--condition", "-c", help="DPN, CIPN or PHN.")],
+    condition: Annotated[
+        str, typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+    ],
     modality: Annotated[
-        str | None, typer.Option("--modality", "-m", help="manual, electro, moxibustion, acupressure, cupping.")
+        str | None,
+        typer.Option(
+            "--modality",
+            "-m",
+            autocompletion=_completer("modality"),
+            help="manual, electro, moxibustion, acupressure, cupping.",
+        ),
     ] = None,
-    region: Annotated[list[str], typer.Option("--region", "-r", help="Only points in this region (repeatable).")] = [],  # noqa: B006
+    region: Annotated[
+        list[str],
+        typer.Option(
+            "--region", "-r", autocompletion=_completer("region"), help="Only points in this region (repeatable)."
+        ),
+    ] = [],  # noqa: B006
     max_points: Annotated[int, typer.Option("--max", "-n", min=1, max=40, help="At most this many points.")] = 8,
     include: Annotated[
         list[str], typer.Option("--include", metavar="CODES", help="Points to include, e.g. LI4,ST36.")
@@ -598,7 +670,10 @@ def check(
         list[str],
         typer.Option("--pair", metavar="A-B[:SIDE]", help="An electroacupuncture pair to check, e.g. LR3-GB42:left."),
     ] = [],  # noqa: B006
-    modality: Annotated[str | None, typer.Option("--modality", "-m", help="The modality planned.")] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option("--modality", "-m", autocompletion=_completer("modality"), help="The modality planned."),
+    ] = None,
     pregnant: PregnantOpt = False,
     pacemaker: PacemakerOpt = False,
     anticoagulants: AnticoagOpt = False,
@@ -655,6 +730,128 @@ def check(
     render.emit(render.check_view(findings, texts, catalog, _fmt(fmt, output)), output, force=force)
     if findings:
         raise typer.Exit(errors.ExitCode.DATA)
+
+
+class ExportFormat(StrEnum):
+    anki = "anki"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="anki: a deck Anki imports.")
+    ] = ExportFormat.anki,
+    condition: Annotated[
+        list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+    ] = [],  # noqa: B006
+    region: Annotated[
+        list[str],
+        typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
+    ] = [],  # noqa: B006
+    modality: Annotated[
+        list[str], typer.Option("--modality", "-m", autocompletion=_completer("modality"), help="A modality.")
+    ] = [],  # noqa: B006
+    meridian: Annotated[
+        list[str], typer.Option("--meridian", autocompletion=_completer("meridian"), help="A channel in any system.")
+    ] = [],  # noqa: B006
+    category: Annotated[
+        list[str], typer.Option("--category", autocompletion=_completer("category"), help="A point category.")
+    ] = [],  # noqa: B006
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Export flashcards: one note a point, narrowed by the same filters as `list`.
+
+    The Anki file is tab-separated (Front, Back, Tags) with Anki's file headers: File > Import
+    in Anki reads it as it is, into the deck "Acupoints".
+
+    Examples:
+
+      acupoints export --format anki -o acupoints.txt
+
+      acupoints export --format anki --meridian ST -o stomach.txt
+    """
+    from . import render
+
+    catalog = _load(ctx)
+    found = catalog.filter(condition=condition, region=region, modality=modality, meridian=meridian, category=category)
+    render.emit(render.anki_deck(found), output, force=force)
+
+
+@app.command()
+def quiz(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=500, help="How many questions.")] = 10,
+    seed: Annotated[int | None, typer.Option("--seed", help="The same seed asks the same questions.")] = None,
+    kind: Annotated[
+        list[str], typer.Option("--kind", help="code-to-name, name-to-code, location-to-code or category (repeatable).")
+    ] = [],  # noqa: B006
+    condition: Annotated[
+        list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+    ] = [],  # noqa: B006
+    region: Annotated[
+        list[str],
+        typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
+    ] = [],  # noqa: B006
+    meridian: Annotated[
+        list[str], typer.Option("--meridian", autocompletion=_completer("meridian"), help="A channel in any system.")
+    ] = [],  # noqa: B006
+    category: Annotated[
+        list[str], typer.Option("--category", autocompletion=_completer("category"), help="A point category.")
+    ] = [],  # noqa: B006
+) -> None:
+    """Drill points: code to name, name to code, location to code, and categories.
+
+    Any spelling the name resolver accepts counts (st-36, Zusanli, 足三里). Answers can be piped
+    in, one a line. Ctrl-C or the end of input stops the quiz with the score so far.
+
+    Examples:
+
+      acupoints quiz --meridian ST --count 5
+
+      acupoints quiz --category he-sea --seed 7
+
+      printf 'ST36\\nzusanli\\n' | acupoints quiz --count 2 --seed 1
+    """
+    from . import quiz as q
+    from . import render
+
+    catalog = _load(ctx)
+    kinds = tuple(kind) or q.KINDS
+    for k in kinds:
+        if k not in q.KINDS:
+            raise errors.UsageError(f"unknown question kind {k!r}; use {', '.join(q.KINDS)}")
+    points = catalog.filter(condition=condition, region=region, meridian=meridian, category=category)
+    questions = q.make_questions(catalog, points, count, seed, kinds)
+    console = render.console()
+    score, asked, missed = 0, 0, []
+    interrupted = False
+    try:
+        for n, question in enumerate(questions, 1):
+            console.print(f"\n{n}/{len(questions)}. {question.prompt}")
+            console.print("> ", end="")
+            line = sys.stdin.readline()
+            if not line:
+                console.print()
+                break
+            asked += 1
+            point = catalog.point(question.code)
+            if q.is_right(catalog, question, line):
+                score += 1
+                console.print(f"Right: {q.key_facts(point)}", style="green")
+            else:
+                missed.append(point.code)
+                console.print(f"Not quite. {q.key_facts(point)}", style="yellow")
+    except KeyboardInterrupt:
+        interrupted = True
+        console.print()
+    tail = "" if asked == len(questions) else f" (stopped after {asked} of {len(questions)})"
+    console.print(f"\nScore: {score}/{asked}{tail}", style="bold")
+    if missed:
+        console.print("Missed: " + ", ".join(dict.fromkeys(missed)))
+    if interrupted:
+        raise typer.Exit(errors.ExitCode.INTERRUPTED)
 
 
 @app.command()
