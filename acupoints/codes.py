@@ -88,7 +88,14 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "exle": ("EX-LE",),
 }
 
-WHO_CODE = re.compile(r"^(?:(LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)(\d+)|EX-(HN|CA|B|UE|LE)(\d+))$")
+# Compiled on first use (re caches it): only the validator and sorting need it, not a lookup.
+_WHO_CODE = r"^(?:(LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)(\d+)|EX-(HN|CA|B|UE|LE)(\d+))$"
+
+
+def who_code_match(code: str) -> re.Match[str] | None:
+    return re.match(_WHO_CODE, code)
+
+
 _CHANNEL_ORDER = ("LU", "LI", "ST", "SP", "HT", "SI", "BL", "KI", "PC", "TE", "GB", "LR", "GV", "CV")
 _EXTRA_ORDER = ("HN", "CA", "B", "UE", "LE")
 _CODE_TEXT = re.compile(r"^(3e|[a-zü]+)0*(\d+)$")
@@ -103,11 +110,12 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FA1F or 0xF900 <= o <= 0xFAFF
 
 
-_ALL_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+# ~1.3 ms to compile for its astral range, so compiled on first use (re caches it)
+_ALL_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+"
 
 
 def all_cjk(text: str) -> bool:
-    return _ALL_CJK.fullmatch(text) is not None
+    return re.fullmatch(_ALL_CJK, text) is not None
 
 
 def _nfkc(text: str) -> str:
@@ -116,7 +124,7 @@ def _nfkc(text: str) -> str:
 
 def who_order_key(code: str) -> tuple[int, int, int]:
     """Sorts WHO codes in WHO order: the 14 channels, then the extra groups; unknown codes last."""
-    match = WHO_CODE.match(code)
+    match = who_code_match(code)
     if not match:
         return (99, 0, 0)
     if match.group(1):

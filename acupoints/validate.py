@@ -61,7 +61,6 @@ REFERENCE_FIELDS = set(REFERENCE_REQUIRED) | {
     "verdict",
 }
 
-_CODE_RE = codes_mod.WHO_CODE
 _TONE_MARKS = frozenset("\u0300\u0301\u0304\u030c")  # grave, acute, macron, caron
 
 
@@ -198,7 +197,7 @@ def _check_point(
         return None
 
     code, meridian, number = raw["code"], raw["meridian"], raw["number"]
-    match = _CODE_RE.match(code)
+    match = codes_mod.who_code_match(code)
     if not match:
         probs.add(_line(raw, "code"), who, "code must be a WHO code such as ST36 or EX-LE10")
         return None
@@ -487,7 +486,7 @@ def check_references(data: Any, probs: Problems) -> dict[str, dict[str, Any]]:
             probs.add(_line(ref, "id"), who, "duplicate reference id")
         for key in ("codes", "uncertain_codes"):
             for code in ref.get(key) or []:
-                if not isinstance(code, str) or not _CODE_RE.match(code):
+                if not isinstance(code, str) or not codes_mod.who_code_match(code):
                     probs.add(_line(ref, key), who, f"{key}: {code!r} is not a WHO code")
         out[who] = ref
     return out
