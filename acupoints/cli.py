@@ -645,6 +645,8 @@ def _read_rx(path: str) -> dict[str, Any]:
 
     try:
         text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise errors.UsageError(f"{path}: no such file (a saved prescription is read from a .yaml file)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise errors.UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
@@ -655,9 +657,8 @@ def _read_rx(path: str) -> dict[str, Any]:
 
 
 def _is_rx_file(text: str) -> bool:
-    import os
-
-    return text.lower().endswith((".yaml", ".yml")) and os.path.isfile(text)
+    """A saved prescription: any argument ending in .yaml or .yml (no point name does)."""
+    return text.lower().endswith((".yaml", ".yml"))
 
 
 @app.command()

@@ -223,3 +223,17 @@ def test_evidence_for_a_point(cli):
     ids = {s["id"] for sec in sections for s in sec["studies"]}
     assert "rostock2013" in ids and "stringer2022" in ids  # stringer: uncertain, shown as such
     assert any("uncertain" in n for sec in sections for n in sec["notes"])
+
+
+@pytest.mark.parametrize("command", ["check", "show"])
+def test_saved_prescription_errors(cli, tmp_path, command):
+    code, _, err = cli(command, str(tmp_path / "missing.yaml"))
+    assert code == 2 and "no such file" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("points: [\n", encoding="utf-8")
+    code, _, err = cli(command, str(bad))
+    assert code == 2 and "not valid YAML" in err
+    other = tmp_path / "other.yaml"
+    other.write_text("just: data\n", encoding="utf-8")
+    code, _, err = cli(command, str(other))
+    assert code == 2 and "not a saved prescription" in err
