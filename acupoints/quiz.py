@@ -7,6 +7,7 @@ resolver accepts counts as right (st-36, Zusanli, 足三里, Leg Three Miles).
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,41 +49,31 @@ def make_questions(
     if not points:
         raise m.UsageError("no points match those filters: nothing to ask")
     rng = random.Random(seed)
-    pool = list(points)
-    rng.shuffle(pool)
+    # only the kinds asked for; a point that cannot give one of them (no category with a single
+    # answer) is left out rather than asked about in another way
+    fits = Counter(q for p in catalog for c in p.categories if (q := _category_prompt(p, c)))
+    usable: list[tuple[m.Point, list[str], list[str]]] = []
+    for p in points:
+        prompts = [q for c in p.categories if (q := _category_prompt(p, c)) and fits[q] == 1]
+        ok = [k for k in kinds if k != "category" or prompts]
+        if ok:
+            usable.append((p, ok, prompts))
+    if not usable:
+        raise m.UsageError("none of these points can be asked about in that way: nothing to ask")
+    rng.shuffle(usable)
     out: list[Question] = []
-    i = 0
-    while len(out) < count:
-        p = pool[i % len(pool)]
-        i += 1
-        kind = rng.choice(kinds)
+    for i in range(count):
+        p, ok, prompts = usable[i % len(usable)]
+        kind = rng.choice(ok)
         if kind == "category":
-            prompts = [q for c in p.categories if (q := _category_prompt(p, c))]
-            # a question must have one answer: leave out any another point also fits
-            prompts = [q for q in prompts if _only_answer(catalog, q, p.code)]
-            if not prompts:
-                kind = "name-to-code"
-            else:
-                out.append(Question("category", rng.choice(prompts), p.code))
-                continue
-        if kind == "code-to-name":
+            out.append(Question("category", rng.choice(prompts), p.code))
+        elif kind == "code-to-name":
             out.append(Question(kind, f"What is the name of {p.code}? (pinyin, characters or English)", p.code))
         elif kind == "name-to-code":
             out.append(Question(kind, f"Which point is {p.pinyin} ({p.hanzi}, {p.english})? Give its code.", p.code))
         else:
             out.append(Question("location-to-code", f"Which point is this? {p.location}", p.code))
-        if i > count * 50:  # pragma: no cover - guards against a pool that cannot fill the count
-            break
     return out
-
-
-def _only_answer(catalog: Any, prompt: str, code: str) -> bool:
-    others = 0
-    for p in catalog:
-        for c in p.categories:
-            if _category_prompt(p, c) == prompt and p.code != code:
-                others += 1
-    return others == 0
 
 
 def is_right(catalog: Any, question: Question, answer: str) -> bool:

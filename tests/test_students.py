@@ -77,8 +77,17 @@ def test_quiz_ctrl_c_ends_with_score_and_no_traceback():
     assert b"Traceback" not in err
 
 
+def test_quiz_kind_with_nothing_to_ask(cli):
+    code, out, _ = cli(
+        "quiz", "--meridian", "LU", "--region", "chest", "--kind", "category", "--count", "1", input="LU1\n"
+    )
+    assert code == 0 and "front-mu point of the lung" in out and "Score: 1/1" in out  # LU1: one answer
+    code, _, err = cli("quiz", "--meridian", "LU", "--region", "upper-arm", "--kind", "category")
+    assert code == 2 and "nothing to ask" in err
+
+
 def test_quiz_with_no_matching_points(cli):
-    code, _, err = cli("quiz", "--meridian", "ST", "--region", "head")
+    code, _, err = cli("quiz", "--meridian", "LU", "--region", "foot")
     assert code == 2 and "nothing to ask" in err
 
 
