@@ -28,7 +28,7 @@ FORMS = {
     "BL60": ["BL60", "UB60", "B60", "V60", "Bl 60", "UB-60", "Kunlun", "崑崙", "昆仑"],
     "BL13": ["UB13", "B13", "Feishu"],
     "TE5": ["TE5", "SJ5", "TW5", "TH5", "TB5", "TR5", "3E5", "te-5", "Waiguan", "外關", "外关"],
-    "LR3": ["LR3", "Liv3", "LIV 3", "LV3", "F3", "Le3", "Taichong", "太衝", "太冲"],
+    "LR3": ["LR3", "Liv3", "LIV 3", "LV3", "F3", "Taichong", "太衝", "太冲"],  # Le3: also EX-LE3
     "GV20": ["GV20", "Du20", "DU-20", "VG20", "LG20", "Baihui", "百會", "百会"],
     "CV12": ["CV12", "Ren12", "RN12", "VC12", "KG12", "Zhongwan"],
     "KI3": ["KI3", "K3", "KD3", "Ki 3", "R3", "Ni3", "Taixi"],
@@ -67,6 +67,8 @@ def test_p_means_pericardium_in_english_and_lung_in_french(catalog):
 
 def test_german_le_is_liver_or_extra_lower_extremity(catalog):
     assert c.code_candidates("Le10") == ["LR10", "EX-LE10"]
+    assert [p.code for p in catalog.resolve("Le3")] == [x for x in ("LR3", "EX-LE3") if x in catalog]
+    assert [p.code for p in catalog.resolve("Le13")] == ["LR13"]  # EX-LE stops at 12
     expected = [code for code in ("LR10", "EX-LE10") if code in catalog]
     assert [p.code for p in catalog.resolve("Le10")] == expected
 
