@@ -173,6 +173,35 @@ def _load(ctx: typer.Context) -> Any:
     return load_catalog(ctx.obj.get("catalog") if ctx.obj else None)
 
 
+# The filters `list`, `export` and `quiz` share: each may be given more than once.
+ConditionOpt = Annotated[
+    list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+]
+RegionOpt = Annotated[
+    list[str],
+    typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
+]
+ModalityOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--modality",
+        "-m",
+        autocompletion=_completer("modality"),
+        help="manual, electro, moxibustion, acupressure or cupping.",
+    ),
+]
+MeridianOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--meridian", autocompletion=_completer("meridian"), help="A channel code in any system: ST, UB, SJ, Du, EX."
+    ),
+]
+CategoryOpt = Annotated[
+    list[str],
+    typer.Option("--category", autocompletion=_completer("category"), help="A point category, e.g. he-sea, back-shu."),
+]
+
+
 FormatOpt = Annotated[
     Format | None,
     typer.Option(
@@ -248,40 +277,18 @@ def show(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    condition: Annotated[
-        list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
-    ] = [],  # noqa: B006
-    region: Annotated[
-        list[str],
-        typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
-    ] = [],  # noqa: B006
-    modality: Annotated[
-        list[str],
-        typer.Option(
-            "--modality",
-            "-m",
-            autocompletion=_completer("modality"),
-            help="manual, electro, moxibustion, acupressure, cupping.",
-        ),
-    ] = [],  # noqa: B006
-    meridian: Annotated[
-        list[str],
-        typer.Option(
-            "--meridian",
-            autocompletion=_completer("meridian"),
-            help="A channel code in any system: ST, UB, SJ, Du, EX.",
-        ),
-    ] = [],  # noqa: B006
-    category: Annotated[
-        list[str],
-        typer.Option(
-            "--category", autocompletion=_completer("category"), help="A point category, e.g. he-sea, back-shu."
-        ),
-    ] = [],  # noqa: B006
+    condition: ConditionOpt = [],  # noqa: B006
+    region: RegionOpt = [],  # noqa: B006
+    modality: ModalityOpt = [],  # noqa: B006
+    meridian: MeridianOpt = [],  # noqa: B006
+    category: CategoryOpt = [],  # noqa: B006
     exclude_caution: Annotated[
         list[str],
         typer.Option(
-            "--exclude-caution", metavar="KIND", help="Leave out points with this kind of caution, e.g. pregnancy."
+            "--exclude-caution",
+            metavar="KIND",
+            autocompletion=_completer("caution"),
+            help="Leave out points with this kind of caution, e.g. pregnancy.",
         ),
     ] = [],  # noqa: B006
     fields: FieldsOpt = None,
@@ -743,22 +750,11 @@ def export(
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="anki: a deck Anki imports.")
     ] = ExportFormat.anki,
-    condition: Annotated[
-        list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
-    ] = [],  # noqa: B006
-    region: Annotated[
-        list[str],
-        typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
-    ] = [],  # noqa: B006
-    modality: Annotated[
-        list[str], typer.Option("--modality", "-m", autocompletion=_completer("modality"), help="A modality.")
-    ] = [],  # noqa: B006
-    meridian: Annotated[
-        list[str], typer.Option("--meridian", autocompletion=_completer("meridian"), help="A channel in any system.")
-    ] = [],  # noqa: B006
-    category: Annotated[
-        list[str], typer.Option("--category", autocompletion=_completer("category"), help="A point category.")
-    ] = [],  # noqa: B006
+    condition: ConditionOpt = [],  # noqa: B006
+    region: RegionOpt = [],  # noqa: B006
+    modality: ModalityOpt = [],  # noqa: B006
+    meridian: MeridianOpt = [],  # noqa: B006
+    category: CategoryOpt = [],  # noqa: B006
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -788,19 +784,10 @@ def quiz(
     kind: Annotated[
         list[str], typer.Option("--kind", help="code-to-name, name-to-code, location-to-code or category (repeatable).")
     ] = [],  # noqa: B006
-    condition: Annotated[
-        list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
-    ] = [],  # noqa: B006
-    region: Annotated[
-        list[str],
-        typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
-    ] = [],  # noqa: B006
-    meridian: Annotated[
-        list[str], typer.Option("--meridian", autocompletion=_completer("meridian"), help="A channel in any system.")
-    ] = [],  # noqa: B006
-    category: Annotated[
-        list[str], typer.Option("--category", autocompletion=_completer("category"), help="A point category.")
-    ] = [],  # noqa: B006
+    condition: ConditionOpt = [],  # noqa: B006
+    region: RegionOpt = [],  # noqa: B006
+    meridian: MeridianOpt = [],  # noqa: B006
+    category: CategoryOpt = [],  # noqa: B006
 ) -> None:
     """Drill points: code to name, name to code, location to code, and categories.
 
