@@ -24,7 +24,7 @@ from . import __version__
 from . import codes as codes_mod
 from . import model as m
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _HERE = Path(__file__).resolve().parent
 
 
@@ -182,7 +182,20 @@ def _for_cache(data: dict[str, Any]) -> dict[str, Any]:
     out["codes"] = [p["code"] for p in data["points"]]
     out["blobs"] = [marshal.dumps(p) for p in data["points"]]
     out["index_blob"] = marshal.dumps(data["index"])
+    out["facets"] = [_facets(p) for p in data["points"]]
     return out
+
+
+def _facets(p: dict[str, Any]) -> list[Any]:
+    """What the filters look at, kept beside the blobs so `list` decodes only the points it shows."""
+    return [
+        list(p["conditions"]),
+        p["region"],
+        list(p["modalities"]),
+        p["meridian"],
+        [c["kind"] for c in p["categories"]],
+        [c["kind"] for c in p["cautions"]],
+    ]
 
 
 def _plain(obj: Any) -> Any:
@@ -295,9 +308,11 @@ class Catalog:
         if "blobs" in data:
             self._raw: dict[str, Any] = dict(zip(data["codes"], data["blobs"], strict=True))
             self._index_data: Any = data["index_blob"]
+            self._facet_list: list[Any] = data["facets"]
         else:
             self._raw = {p["code"]: p for p in data["points"]}
             self._index_data = data["index"]
+            self._facet_list = [_facets(p) for p in data["points"]]
         self._built: dict[str, m.Point] = {}
         self._references_raw: dict[str, dict[str, Any]] = data["references"]
         self._references: dict[str, m.Reference] | None = None
@@ -475,18 +490,20 @@ class Catalog:
         cats = {self.check_value("category", v) for v in category}
         excluded = {self.check_value("caution", v) for v in exclude_caution}
         out = []
-        for code, raw in self._raws():
-            if conds and not conds & raw["conditions"].keys():
+        for code, (f_conds, f_region, f_mods, f_merid, f_cats, f_cauts) in zip(
+            self._raw, self._facet_list, strict=True
+        ):
+            if conds and not conds.intersection(f_conds):
                 continue
-            if regions and raw["region"] not in regions:
+            if regions and f_region not in regions:
                 continue
-            if mods and not mods & set(raw["modalities"]):
+            if mods and not mods.intersection(f_mods):
                 continue
-            if merids and raw["meridian"] not in merids:
+            if merids and f_merid not in merids:
                 continue
-            if cats and not cats & {c["kind"] for c in raw["categories"]}:
+            if cats and not cats.intersection(f_cats):
                 continue
-            if excluded and excluded & {c["kind"] for c in raw["cautions"]}:
+            if excluded and excluded.intersection(f_cauts):
                 continue
             out.append(self.point(code))
         return out
