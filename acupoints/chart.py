@@ -1,0 +1,333 @@
+"""A chart of chosen points: which views show them, where, and the body outlines behind them.
+
+The domain half of `acupoints map`: it projects the schematic body (body.py) and the resolved
+sites (positions.py) through each view's cameras and keeps what is seen. Coordinates stay in
+cun on the screen plane (x right, y up); the SVG and terminal renderers scale them. No drawing
+and no printing here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from . import body as b
+from .positions import Positions, Site
+
+ELEVATION = 12.0  # the overviews look down a little, so the top of the foot shows from the front
+FACING = 0.2  # how squarely a site must face the camera to be drawn (cosine of the angle)
+
+
+class PanelSpec(NamedTuple):
+    side: str | None  # the limb side this panel shows; None for the whole body
+    forward: b.Vec  # camera direction, for the left side (mirrored for a right panel)
+    up: b.Vec
+    parts: tuple[tuple[str, str | None], ...]  # (part, side or None for both / midline)
+    clip: dict[str, tuple[float, float]]  # part -> chart y range shown
+
+
+class ViewSpec(NamedTuple):
+    name: str
+    title: str
+    overview: bool
+    panels: tuple[PanelSpec, ...]
+
+
+def _dir(deg_az: float, elev: float = 0.0) -> b.Vec:
+    """Camera direction looking at the body from azimuth deg_az (0: from the front)."""
+    a, e = math.radians(deg_az), math.radians(elev)
+    return (-math.sin(a) * math.cos(e), -math.sin(e), -math.cos(a) * math.cos(e))
+
+
+_LIMBS = ("upper-arm", "forearm", "hand", "thumb", "thigh", "leg", "foot")
+_ALL = (("head", None), ("neck", None), ("trunk", None), *((p, None) for p in _LIMBS))
+_LEG_TURN = 25.0  # keep in step with the turn of the leg in positions.yaml; checked by a test
+
+
+def _pair(
+    forward: b.Vec, up: b.Vec, parts: Sequence[str], clip: dict[str, tuple[float, float]]
+) -> tuple[PanelSpec, ...]:
+    """A close-up of both limbs: the right one on the left of the picture, as the patient faces us."""
+    return tuple(PanelSpec(side, forward, up, tuple((p, side) for p in parts), clip) for side in ("right", "left"))
+
+
+VIEWS: dict[str, ViewSpec] = {
+    v.name: v
+    for v in (
+        ViewSpec("front", "Front", True, (PanelSpec(None, _dir(0, ELEVATION), (0, 1, 0), _ALL, {}),)),
+        ViewSpec("back", "Back", True, (PanelSpec(None, _dir(180, ELEVATION), (0, 1, 0), _ALL, {}),)),
+        ViewSpec(
+            "side",
+            "Right side (the near arm left out, so the flank shows)",
+            True,
+            (
+                PanelSpec(
+                    None,
+                    (1.0, -math.sin(math.radians(ELEVATION)), 0.0),
+                    (0, 1, 0),
+                    (
+                        ("head", None),
+                        ("neck", None),
+                        ("trunk", None),
+                        ("thigh", "right"),
+                        ("leg", "right"),
+                        ("foot", "right"),
+                    ),
+                    {},
+                ),
+            ),
+        ),
+        ViewSpec(
+            "hand-back",
+            "Back of the hands",
+            False,
+            _pair((0, 0, 1), (0, 1, 0), ("forearm", "hand", "thumb"), {"forearm": (34.0, 40.0)}),
+        ),
+        ViewSpec(
+            "palm",
+            "Palms and forearms",
+            False,
+            _pair((0, 0, -1), (0, 1, 0), ("upper-arm", "forearm", "hand", "thumb"), {"upper-arm": (45.5, 50.0)}),
+        ),
+        ViewSpec(
+            "leg-outer",
+            "Front and outer side of the legs",
+            False,
+            _pair(
+                b.mul(b.norm(b.turn((1, 0, 1), _LEG_TURN)), -1),
+                (0, 1, 0),
+                ("thigh", "leg", "foot"),
+                {"thigh": (19.0, 26.0)},
+            ),
+        ),
+        ViewSpec(
+            "leg-inner",
+            "Inner side of the legs",
+            False,
+            _pair(
+                b.mul(b.turn((-1, 0, 0), _LEG_TURN), -1), (0, 1, 0), ("thigh", "leg", "foot"), {"thigh": (19.0, 26.0)}
+            ),
+        ),
+        ViewSpec(
+            "foot-top",
+            "Top of the feet",
+            False,
+            _pair((0, -1, 0), b.turn((0, 0, 1), _LEG_TURN), ("leg", "foot"), {"leg": (2.2, 5.0)}),
+        ),
+        ViewSpec("sole", "Soles", False, _pair((0, 1, 0), b.turn((0, 0, 1), _LEG_TURN), ("foot",), {})),
+    )
+}
+VIEW_NAMES = tuple(VIEWS)
+
+
+class Mark(NamedTuple):
+    code: str
+    index: int  # which of the point's sites (1-based)
+    side: str
+    x: float
+    y: float
+
+
+class Outline(NamedTuple):
+    part: str
+    side: str | None
+    points: list[tuple[float, float]]
+    depth: float
+
+
+class Panel(NamedTuple):
+    side: str | None
+    outlines: list[Outline]
+    guides: list[list[tuple[float, float]]]
+    marks: list[Mark]
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in screen cun
+
+
+class View(NamedTuple):
+    name: str
+    title: str
+    overview: bool
+    panels: list[Panel]
+
+
+class Entry(NamedTuple):
+    """A chosen point in the legend."""
+
+    code: str
+    meridian: str
+    pinyin: str
+    hanzi: str
+    english: str
+    location: str
+    sides: tuple[str, ...]
+    sites: int  # how many places on the body, counting both sides
+    views: tuple[str, ...]  # the views that show it
+
+
+class Chart(NamedTuple):
+    views: list[View]
+    entries: list[Entry]
+    unplaced: list[str]  # chosen points with no position yet
+    unseen: list[str]  # placed, but shown by none of the chosen views
+
+
+def _panel_parts(spec: PanelSpec) -> list[tuple[str, str | None]]:
+    out = []
+    for part, side in spec.parts:
+        if part in ("head", "neck", "trunk"):
+            out.append((part, None))
+        elif side is None:
+            out += [(part, "left"), (part, "right")]
+        else:
+            out.append((part, side))
+    return out
+
+
+class _Projected(NamedTuple):
+    camera: b.Camera
+    parts: dict[tuple[str, str | None], tuple[list[tuple[float, float, float]], list[tuple[float, float]]]]
+
+
+def _samples(positions: Positions, part: str, side: str | None, clip: tuple[float, float] | None) -> list[b.Vec]:
+    pts = positions.parts[part].samples(clip)
+    return [b.mirror(p) for p in pts] if side == "right" else pts
+
+
+def _project_panel(positions: Positions, spec: PanelSpec) -> _Projected:
+    fwd, up = spec.forward, spec.up
+    if spec.side == "right":
+        fwd, up = b.mirror(fwd), b.mirror(up)
+    cam = b.Camera.looking(fwd, up)
+    parts = {}
+    for part, side in _panel_parts(spec):
+        proj = [cam.project(p) for p in _samples(positions, part, side, spec.clip.get(part))]
+        parts[(part, side)] = (proj, b.hull([(x, y) for x, y, _ in proj]))
+    return _Projected(cam, parts)
+
+
+def _site_key(site: Site, positions: Positions) -> tuple[str, str | None]:
+    if positions.parts[site.part].midline:
+        return (site.part, None)
+    return (site.part, site.side)
+
+
+def _visible(site: Site, key: tuple[str, str | None], spec: PanelSpec, pr: _Projected) -> tuple[float, float] | None:
+    if key not in pr.parts:
+        return None
+    clip = spec.clip.get(site.part)
+    if clip and not clip[0] - 0.01 <= site.y <= clip[1] + 0.01:
+        return None
+    if pr.camera.facing(site.normal) < FACING:
+        return None
+    x, y, depth = pr.camera.project(site.point)
+    for other, (proj, poly) in pr.parts.items():
+        if other == key or not b.inside(poly, x, y, margin=-0.15):
+            continue
+        # hidden when another part has surface in front of the site at the same place
+        if any(d < depth - 0.4 and abs(px - x) < 0.6 and abs(py - y) < 0.6 for px, py, d in proj):
+            return None
+    return x, y
+
+
+def _guides(positions: Positions, spec: PanelSpec, pr: _Projected) -> list[list[tuple[float, float]]]:
+    """Finger and toe gaps, where the surface faces the camera: a little help to read the hands."""
+    out = []
+    lines = [("hand", face, x, 31.9, 29.2) for face in ("front", "back") for x in (0.82, -0.02, -0.85)] + [
+        ("foot", face, x, 7.7, 8.9) for face in ("front", "back") for x in (-0.62, 0.12, 0.72, 1.25)
+    ]
+    for part_name, face, x, y0, y1 in lines:
+        part = positions.parts.get(part_name)
+        if not isinstance(part, b.Tube):
+            continue
+        for key in pr.parts:
+            if key[0] != part_name:
+                continue
+            seg = []
+            for i in range(6):
+                y = y0 + (y1 - y0) * i / 5
+                s = part.at(part_name, part.u_of_face(face, x, y), y)
+                p, n = (b.mirror(s.point), b.mirror(s.normal)) if key[1] == "right" else s
+                if pr.camera.facing(n) < FACING:
+                    break
+                sx, sy, _ = pr.camera.project(p)
+                seg.append((sx, sy))
+            if len(seg) > 1:
+                out.append(seg)
+    return out
+
+
+def _panel(positions: Positions, spec: PanelSpec, sites: Sequence[Site]) -> Panel:
+    pr = _project_panel(positions, spec)
+    outlines = [
+        Outline(part, side, poly, sum(d for _, _, d in proj) / max(len(proj), 1))
+        for (part, side), (proj, poly) in pr.parts.items()
+        if len(poly) >= 3
+    ]
+    outlines.sort(key=lambda o: -o.depth)  # far first: painter's order
+    marks = []
+    for site in sites:
+        key = _site_key(site, positions)
+        seen = _visible(site, key, spec, pr)
+        if seen:
+            marks.append(Mark(site.code, site.index, site.side, seen[0], seen[1]))
+    xs = [x for o in outlines for x, _ in o.points] or [0.0]
+    ys = [y for o in outlines for _, y in o.points] or [0.0]
+    return Panel(spec.side, outlines, _guides(positions, spec, pr), marks, (min(xs), min(ys), max(xs), max(ys)))
+
+
+def project_view(positions: Positions, name: str, sites: Sequence[Site]) -> View:
+    spec = VIEWS[name]
+    return View(spec.name, spec.title, spec.overview, [_panel(positions, p, sites) for p in spec.panels])
+
+
+def choose_sites(positions: Positions, code: str, sides: Iterable[str] | None = None) -> list[Site]:
+    """A point's sites, narrowed to the sides asked for (left, right; midline sites always stay)."""
+    wanted = set(sides) if sides else None
+    return [s for s in positions.sites(code) if wanted is None or s.side == "midline" or s.side in wanted]
+
+
+def make_chart(
+    points: Sequence[tuple[Any, Iterable[str] | None]],
+    positions: Positions,
+    views: Sequence[str] | None = None,
+) -> Chart:
+    """The chart of (point, sides) pairs: sides None for every side, or e.g. {'left'}.
+
+    Without `views`, every overview and close-up that shows at least one chosen point (the
+    front view when none does).
+    """
+    unplaced = [p.code for p, _ in points if p.code not in positions]
+    chosen: list[tuple[Any, list[Site]]] = [
+        (p, choose_sites(positions, p.code, sides)) for p, sides in points if p.code in positions
+    ]
+    sites = [s for _, ss in chosen for s in ss]
+    names = list(views) if views else list(VIEW_NAMES)
+    projected = [project_view(positions, n, sites) for n in names]
+    if not views:
+        kept = [v for v in projected if any(pn.marks for pn in v.panels)]
+        projected = kept or [v for v in projected if v.name == "front"]
+    shown: dict[str, list[str]] = {}
+    for v in projected:
+        for pn in v.panels:
+            for mk in pn.marks:
+                if v.name not in shown.setdefault(mk.code, []):
+                    shown[mk.code].append(v.name)
+    entries = []
+    for p, ss in chosen:
+        sides = tuple(dict.fromkeys(s.side for s in ss))
+        entries.append(
+            Entry(
+                p.code,
+                p.meridian,
+                p.pinyin,
+                p.hanzi,
+                p.english,
+                p.location,
+                sides,
+                len(ss),
+                tuple(shown.get(p.code, ())),
+            )
+        )
+    unseen = [e.code for e in entries if not e.views]
+    return Chart(projected, entries, unplaced, unseen)
