@@ -111,15 +111,26 @@ class Part:
     def distal(self) -> Vec | None:
         return None
 
+    def direction(self, word: str) -> Vec:
+        """An anatomical direction in the part's own frame: a turned-out leg's lateral is turned too."""
+        return DIRECTIONS[word]
+
     def y_limits(self, chart: str) -> tuple[float, float]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def tangents(self, chart: str, u: float, y: float) -> tuple[Vec, Vec]:
-        """Unit vectors of +u and +y on the surface at (u, y), by central differences."""
+        """Unit vectors of +u and +y on the surface at (u, y), by central differences; +y keeps
+        the fraction of the way round (see `along`)."""
         h = 0.02
         du = sub(self.at(chart, u + h, y).point, self.at(chart, u - h, y).point)
-        dy = sub(self.at(chart, u, y + h).point, self.at(chart, u, y - h).point)
+        dy = sub(
+            self.at(chart, self.along(u, y, y + h), y + h).point, self.at(chart, self.along(u, y, y - h), y - h).point
+        )
         return norm(du), norm(dy)
+
+    def along(self, u: float, y: float, new_y: float) -> float:
+        """The u at new_y of the line that runs along the part through (u, y)."""
+        return u
 
 
 class Tube(Part):
@@ -133,7 +144,7 @@ class Tube(Part):
         self.root: Vec = tuple(float(x) for x in spec["root"])  # type: ignore[assignment]
         self.axis: Vec = norm(tuple(float(x) for x in spec.get("axis", (0, 1, 0))))  # type: ignore[arg-type]
         front = tuple(float(x) for x in spec.get("front", (0, 0, 1)))
-        t = float(spec.get("turn", 0))
+        t = self.turn = float(spec.get("turn", 0))
         self.axis, front = turn(self.axis, t), turn(front, t)  # type: ignore[arg-type]
         # keep the front square to the axis
         front = norm(sub(front, mul(self.axis, dot(front, self.axis))))  # type: ignore[arg-type]
@@ -156,6 +167,9 @@ class Tube(Part):
     def half_perimeter(self, y: float) -> float:
         w, r, _ = self.section(y)
         return 2 * (w - r) + math.pi * r
+
+    def along(self, u: float, y: float, new_y: float) -> float:
+        return u * self.half_perimeter(new_y) / self.half_perimeter(y)
 
     def u_of_frac(self, frac: float, y: float) -> float:
         return frac * self.half_perimeter(y)
@@ -215,6 +229,9 @@ class Tube(Part):
 
     def distal(self) -> Vec | None:
         return mul(self.axis, self.distal_sign) if self.distal_sign else None
+
+    def direction(self, word: str) -> Vec:
+        return turn(DIRECTIONS[word], self.turn)
 
     def samples(self, y_range: tuple[float, float] | None = None) -> list[Vec]:
         lo, hi = y_range or (self.y0, self.y1)

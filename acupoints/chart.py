@@ -46,10 +46,15 @@ _LEG_TURN = 25.0  # keep in step with the turn of the leg in positions.yaml; che
 
 
 def _pair(
-    forward: b.Vec, up: b.Vec, parts: Sequence[str], clip: dict[str, tuple[float, float]]
+    forward: b.Vec,
+    up: b.Vec,
+    parts: Sequence[str],
+    clip: dict[str, tuple[float, float]],
+    order: tuple[str, str] = ("right", "left"),
 ) -> tuple[PanelSpec, ...]:
-    """A close-up of both limbs: the right one on the left of the picture, as the patient faces us."""
-    return tuple(PanelSpec(side, forward, up, tuple((p, side) for p in parts), clip) for side in ("right", "left"))
+    """A close-up of both limbs, in the order the camera sees them (the right limb on the left
+    of the picture when the camera faces the patient, on the right when it looks from behind)."""
+    return tuple(PanelSpec(side, forward, up, tuple((p, side) for p in parts), clip) for side in order)
 
 
 VIEWS: dict[str, ViewSpec] = {
@@ -59,7 +64,7 @@ VIEWS: dict[str, ViewSpec] = {
         ViewSpec("back", "Back", True, (PanelSpec(None, _dir(180, ELEVATION), (0, 1, 0), _ALL, {}),)),
         ViewSpec(
             "side",
-            "Right side (the near arm left out, so the flank shows)",
+            "Right side",
             True,
             (
                 PanelSpec(
@@ -80,9 +85,9 @@ VIEWS: dict[str, ViewSpec] = {
         ),
         ViewSpec(
             "hand-back",
-            "Back of the hands",
+            "Backs of the hands",
             False,
-            _pair((0, 0, 1), (0, 1, 0), ("forearm", "hand", "thumb"), {"forearm": (34.0, 40.0)}),
+            _pair((0, 0, 1), (0, 1, 0), ("forearm", "hand", "thumb"), {"forearm": (34.0, 40.0)}, ("left", "right")),
         ),
         ViewSpec(
             "palm",
@@ -92,7 +97,7 @@ VIEWS: dict[str, ViewSpec] = {
         ),
         ViewSpec(
             "leg-outer",
-            "Front and outer side of the legs",
+            "Legs, front and outer side",
             False,
             _pair(
                 b.mul(b.norm(b.turn((1, 0, 1), _LEG_TURN)), -1),
@@ -103,7 +108,7 @@ VIEWS: dict[str, ViewSpec] = {
         ),
         ViewSpec(
             "leg-inner",
-            "Inner side of the legs",
+            "Legs, inner side",
             False,
             _pair(
                 b.mul(b.turn((-1, 0, 0), _LEG_TURN), -1), (0, 1, 0), ("thigh", "leg", "foot"), {"thigh": (19.0, 26.0)}
@@ -111,9 +116,9 @@ VIEWS: dict[str, ViewSpec] = {
         ),
         ViewSpec(
             "foot-top",
-            "Top of the feet",
+            "Tops of the feet",
             False,
-            _pair((0, -1, 0), b.turn((0, 0, 1), _LEG_TURN), ("leg", "foot"), {"leg": (2.2, 5.0)}),
+            _pair((0, -1, 0), b.turn((0, 0, 1), _LEG_TURN), ("leg", "foot"), {"leg": (2.2, 5.0)}, ("left", "right")),
         ),
         ViewSpec("sole", "Soles", False, _pair((0, 1, 0), b.turn((0, 0, 1), _LEG_TURN), ("foot",), {})),
     )
@@ -331,3 +336,48 @@ def make_chart(
         )
     unseen = [e.code for e in entries if not e.views]
     return Chart(projected, entries, unplaced, unseen)
+
+
+def to_data(chart: Chart) -> dict[str, Any]:
+    """The chart as plain data (`map -f json`): every site's place on every view, in cun."""
+    return {
+        "format": "acupoints-map/1",
+        "units": "cun on the view's plane: x to the right, y up",
+        "points": [
+            {
+                "code": e.code,
+                "meridian": e.meridian,
+                "pinyin": e.pinyin,
+                "english": e.english,
+                "sides": list(e.sides),
+                "sites": e.sites,
+                "views": list(e.views),
+            }
+            for e in chart.entries
+        ],
+        "views": [
+            {
+                "name": v.name,
+                "title": v.title,
+                "panels": [
+                    {
+                        "side": pn.side,
+                        "box": [round(x, 3) for x in pn.box],
+                        "marks": [
+                            {
+                                "code": mk.code,
+                                "site": mk.index,
+                                "side": mk.side,
+                                "x": round(mk.x, 3),
+                                "y": round(mk.y, 3),
+                            }
+                            for mk in pn.marks
+                        ],
+                    }
+                    for pn in v.panels
+                ],
+            }
+            for v in chart.views
+        ],
+        "unplaced": list(chart.unplaced),
+    }

@@ -842,6 +842,133 @@ def quiz(
         raise typer.Exit(errors.ExitCode.INTERRUPTED)
 
 
+class MapFormat(StrEnum):
+    preview = "preview"
+    svg = "svg"
+    json = "json"
+
+
+def _positions(catalog: Any) -> Any:
+    """positions.yaml beside the catalog in use, else the shipped one."""
+    from .catalog import _companion
+    from .positions import load_positions
+
+    return load_positions(_companion(catalog.path, "positions.yaml"), {p.code: p.bilateral for p in catalog.points})
+
+
+@app.command("map")
+def map_(
+    ctx: typer.Context,
+    points: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[POINT... | RX.yaml]",
+            help="Codes or names, or a saved prescription (its sides are kept).",
+            autocompletion=_complete_points,
+        ),
+    ] = None,
+    condition: ConditionOpt = [],  # noqa: B006
+    meridian: MeridianOpt = [],  # noqa: B006
+    view: Annotated[
+        list[str],
+        typer.Option(
+            "--view",
+            metavar="VIEW",
+            help="Only these views (repeatable): front, back, side, hand-back, palm, leg-outer, leg-inner, "
+            "foot-top, sole. Default: every view that shows a chosen point.",
+        ),
+    ] = [],  # noqa: B006
+    fmt: Annotated[
+        MapFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="preview (text, the default), svg, or json (each site's place on each view, in cun).",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically): FILE.svg an SVG chart, FILE.json the places as data.",
+        ),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Show where points are: a chart with each point marked on every view that shows it.
+
+    Points come from the arguments, --condition, --meridian or a saved prescription. With -o
+    chart.svg an SVG chart (points coloured by channel, labelled with their codes, a legend);
+    without it, a small preview in the terminal.
+
+    Examples:
+
+      acupoints map ST36 SP6 GB34 LI4 -o chart.svg
+
+      acupoints map --condition CIPN
+
+      acupoints map rx.yaml -o rx-chart.svg
+
+      acupoints map --meridian ST --view front -f json
+    """
+    from . import chart as chart_mod
+    from . import render
+
+    catalog = _load(ctx)
+    chosen: dict[str, Any] = {}  # code -> sides (None: every side)
+    for text in points or []:
+        if _is_rx_file(text):
+            for item in _read_rx(text)["points"]:
+                code = catalog.lookup(item["code"]).code
+                sides = item.get("sides", "both")
+                chosen[code] = None if sides == "both" else {sides}
+        else:
+            chosen.setdefault(catalog.lookup(text).code, None)
+    if condition or meridian:
+        for p in catalog.filter(condition=condition, meridian=meridian):
+            chosen.setdefault(p.code, None)
+    if not chosen:
+        raise errors.UsageError(
+            "name points, or give --condition, --meridian or a saved prescription (see: acupoints map --help)"
+        )
+    for v in view:
+        if v not in chart_mod.VIEW_NAMES:
+            import difflib
+
+            close = difflib.get_close_matches(v, chart_mod.VIEW_NAMES, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise errors.UsageError(f"no view {v!r}{hint} (views: {', '.join(chart_mod.VIEW_NAMES)})")
+    chosen_fmt = fmt.value if fmt else None
+    if not chosen_fmt and output and output != "-":
+        suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
+        if suffix not in ("svg", "json", "txt"):
+            raise errors.UsageError(f"{output}: write a .svg, .json or .txt file, or give -f svg|json|preview")
+        chosen_fmt = {"svg": "svg", "json": "json", "txt": "preview"}[suffix]
+    positions = _positions(catalog)
+    chart = chart_mod.make_chart([(catalog.point(c), s) for c, s in chosen.items()], positions, view or None)
+    if chart.unplaced:
+        _warn(f"no position yet for {', '.join(chart.unplaced)}: not drawn")
+    if chart.unseen:
+        _warn(f"not seen in the views asked for: {', '.join(chart.unseen)}")
+    if chosen_fmt == "svg":
+        from .svg import to_svg
+
+        names = list(chosen)
+        title = "acupoints: " + (", ".join(names) if len(names) <= 8 else f"{len(names)} points")
+        render.emit(to_svg(chart, title=title, notice=errors.NOTICE), output, force=force)
+    elif chosen_fmt == "json":
+        render.emit(render.to_json(chart_mod.to_data(chart)), output, force=force)
+    else:
+        render.emit(render.map_preview_for(chart, output), output, force=force)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"acupoints: warning: {message}\n")
+
+
 @app.command()
 def validate(
     ctx: typer.Context,

@@ -303,7 +303,7 @@ class Positions:
         if "level" in spec:
             lv = self._resolve_name(str(spec["level"]), stack)
             y = lv.y if (lv.part, lv.chart) == (part, chart) else p.locate(chart, self._surface(lv).point)[1]
-            w = w._replace(y=y)
+            w = w._replace(u=_keep_round(p, w.u, w.y, y), y=y)
         # 4. offsets in anatomical directions, taken on the surface at the anchor
         du = dy = 0.0
         if any(k in spec for k in b.OFFSET_WORDS):
@@ -318,14 +318,14 @@ class Positions:
                         raise _Problem(f"{word}: part {part} has no distal end")
                     d = d if word == "distal" else b.mul(d, -1)
                 else:
-                    d = b.DIRECTIONS[word]
+                    d = p.direction(word)
                 cu, cy = b.dot(d, tu), b.dot(d, ty)
                 size = math.hypot(cu, cy)
                 if size < 0.35:
                     raise _Problem(f"{word}: that direction does not run along the surface of the {part} here")
                 du += dist * cu / size
                 dy += dist * cy / size
-        w = w._replace(u=w.u + du, y=w.y + dy)
+        w = w._replace(u=_keep_round(p, w.u, w.y, w.y + dy) + du, y=w.y + dy)
         # 5. the across position from a line, a fraction or a face
         if "line" in spec:
             name = str(spec["line"])
@@ -362,6 +362,12 @@ class Positions:
         if face not in ("front", "back") or not _is_num(spec.get("x")):
             raise _Problem("face: front or back, with x: the lateral offset in cun")
         return p.u_of_face(str(face), float(spec["x"]), y)
+
+
+def _keep_round(p: b.Part, u: float, y: float, new_y: float) -> float:
+    """u at new_y on the line along the part through (u, y): on a tube it keeps the fraction of
+    the way round, so a line along a limb stays on its bone as the limb narrows."""
+    return p.along(u, y, new_y)
 
 
 def _is_num(v: Any) -> bool:
