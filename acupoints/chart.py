@@ -130,6 +130,7 @@ class Mark(NamedTuple):
     code: str
     index: int  # which of the point's sites (1-based)
     side: str
+    part: str
     x: float
     y: float
 
@@ -275,7 +276,7 @@ def _panel(positions: Positions, spec: PanelSpec, sites: Sequence[Site]) -> Pane
         key = _site_key(site, positions)
         seen = _visible(site, key, spec, pr)
         if seen:
-            marks.append(Mark(site.code, site.index, site.side, seen[0], seen[1]))
+            marks.append(Mark(site.code, site.index, site.side, site.part, seen[0], seen[1]))
     xs = [x for o in outlines for x, _ in o.points] or [0.0]
     ys = [y for o in outlines for _, y in o.points] or [0.0]
     return Panel(spec.side, outlines, _guides(positions, spec, pr), marks, (min(xs), min(ys), max(xs), max(ys)))
@@ -368,6 +369,7 @@ def to_data(chart: Chart) -> dict[str, Any]:
                                 "code": mk.code,
                                 "site": mk.index,
                                 "side": mk.side,
+                                "part": mk.part,
                                 "x": round(mk.x, 3),
                                 "y": round(mk.y, 3),
                             }
