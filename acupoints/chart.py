@@ -118,7 +118,7 @@ VIEWS: dict[str, ViewSpec] = {
             "foot-top",
             "Tops of the feet",
             False,
-            _pair((0, -1, 0), b.turn((0, 0, 1), _LEG_TURN), ("leg", "foot"), {"leg": (2.2, 5.0)}, ("left", "right")),
+            _pair((0, -1, 0), b.turn((0, 0, 1), _LEG_TURN), ("leg", "foot"), {"leg": (1.6, 5.0)}, ("left", "right")),
         ),
         ViewSpec("sole", "Soles", False, _pair((0, 1, 0), b.turn((0, 0, 1), _LEG_TURN), ("foot",), {})),
     )
