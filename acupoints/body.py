@@ -189,6 +189,17 @@ class Tube(Part):
         return sign * u
 
     def at(self, chart: str, u: float, y: float) -> Surface:
+        """The surface point and its outward normal; the normal leans with the taper (the top
+        of the foot faces forwards a little as it slopes down to the toes)."""
+        p, n = self._place(u, y)
+        h = 0.05
+        lo, hi = max(self.y0, y - h), min(self.y1, y + h)
+        if hi > lo:
+            t = norm(sub(self._place(self.along(u, y, hi), hi)[0], self._place(self.along(u, y, lo), lo)[0]))
+            n = norm(sub(n, mul(t, dot(n, t))))
+        return Surface(p, n)
+
+    def _place(self, u: float, y: float) -> tuple[Vec, Vec]:
         w, r, lift = self.section(y)
         h = w - r
         half = 2 * h + math.pi * r
@@ -204,8 +215,7 @@ class Tube(Part):
         a, na = a * sign, na * sign
         centre = add(self.root, add(mul(self.axis, y - self._root_y()), mul(self.front, lift)))
         p = add(centre, add(mul(self.lateral, a), mul(self.front, b)))
-        n = norm(add(mul(self.lateral, na), mul(self.front, nb)))
-        return Surface(p, n)
+        return p, add(mul(self.lateral, na), mul(self.front, nb))
 
     def _root_y(self) -> float:
         # For an upright part the chart's y is the height itself: the root lies at y = root height.
@@ -242,7 +252,7 @@ class Tube(Part):
             y = lo + (hi - lo) * i / steps
             half = self.half_perimeter(y)
             for j in range(24):
-                out.append(self.at(self.name, -half + 2 * half * j / 24, y).point)
+                out.append(self._place(-half + 2 * half * j / 24, y)[0])
         return out
 
 

@@ -16,7 +16,7 @@ from . import body as b
 from .positions import Positions, Site
 
 ELEVATION = 12.0  # the overviews look down a little, so the top of the foot shows from the front
-FACING = 0.2  # how squarely a site must face the camera to be drawn (cosine of the angle)
+FACING = 0.25  # how squarely a site must face the camera to be drawn (cosine of the angle)
 
 
 class PanelSpec(NamedTuple):

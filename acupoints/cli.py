@@ -849,11 +849,14 @@ class MapFormat(StrEnum):
 
 
 def _positions(catalog: Any) -> Any:
-    """positions.yaml beside the catalog in use, else the shipped one."""
+    """positions.yaml beside the catalog in use, else the shipped one (which may place points
+    another catalog does not have: those are left out)."""
     from .catalog import _companion
     from .positions import load_positions
 
-    return load_positions(_companion(catalog.path, "positions.yaml"), {p.code: p.bilateral for p in catalog.points})
+    path = _companion(catalog.path, "positions.yaml")
+    beside = path.parent == catalog.path.parent
+    return load_positions(path, {p.code: p.bilateral for p in catalog.points}, strict=beside)
 
 
 @app.command("map")

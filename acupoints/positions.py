@@ -79,7 +79,9 @@ def default_path() -> Path:
 class Positions:
     """The resolved positions: parts, landmarks, and each placed point's sites."""
 
-    def __init__(self, path: Path, data: dict[str, Any], bilateral: dict[str, bool] | None = None) -> None:
+    def __init__(
+        self, path: Path, data: dict[str, Any], bilateral: dict[str, bool] | None = None, strict: bool = True
+    ) -> None:
         self.path = path
         self._name = path.name
         self.problems: list[str] = []
@@ -87,6 +89,7 @@ class Positions:
         self.landmarks: dict[str, _Where] = {}
         self._sites: dict[str, list[Site]] = {}
         self._bilateral = bilateral
+        self._strict = strict
         self._parse(data)
 
     # -- public ---------------------------------------------------------------------------------
@@ -159,7 +162,9 @@ class Positions:
                 self._err(self._landmark_lines[name], name, str(exc))
         for code in self._point_specs:
             try:
-                self._sites[code] = self._point_sites(code)
+                sites = self._point_sites(code)
+                if sites:
+                    self._sites[code] = sites
             except _Problem as exc:
                 self._err(self._point_lines[code], code, str(exc))
 
@@ -171,7 +176,9 @@ class Positions:
         if extra:
             raise _Problem(f"unknown key {sorted(extra)[0]!r}")
         if self._bilateral is not None and code not in self._bilateral:
-            raise _Problem("no such point in the catalog")
+            if self._strict:
+                raise _Problem("no such point in the catalog")
+            return []
         bilateral = self._bilateral.get(code, True) if self._bilateral is not None else None
         if "sites" in spec:
             common = {k: v for k, v in spec.items() if k not in ("sites", "note")}
@@ -319,12 +326,15 @@ class Positions:
                     d = d if word == "distal" else b.mul(d, -1)
                 else:
                     d = p.direction(word)
+                # a direction moves along one axis of the chart, the one it runs closer to, so
+                # "up" beside the midline of the head does not drift sideways
                 cu, cy = b.dot(d, tu), b.dot(d, ty)
-                size = math.hypot(cu, cy)
-                if size < 0.35:
+                if max(abs(cu), abs(cy)) < 0.35:
                     raise _Problem(f"{word}: that direction does not run along the surface of the {part} here")
-                du += dist * cu / size
-                dy += dist * cy / size
+                if abs(cu) >= abs(cy):
+                    du += math.copysign(dist, cu)
+                else:
+                    dy += math.copysign(dist, cy)
         w = w._replace(u=_keep_round(p, w.u, w.y, w.y + dy) + du, y=w.y + dy)
         # 5. the across position from a line, a fraction or a face
         if "line" in spec:
@@ -385,11 +395,14 @@ def _hint(name: str, options: list[str]) -> str:
     return f"; did you mean {close[0]}?" if close else ""
 
 
-def load_positions(path: str | Path | None = None, bilateral: dict[str, bool] | None = None) -> Positions:
+def load_positions(
+    path: str | Path | None = None, bilateral: dict[str, bool] | None = None, *, strict: bool = True
+) -> Positions:
     """Read and resolve a positions file; raises CatalogError listing every problem.
 
-    `bilateral` (code -> bool, from the catalog) checks each code exists and mirrors the
-    bilateral ones; without it every site is taken as written.
+    `bilateral` (code -> bool, from the catalog) mirrors the bilateral points and, when strict,
+    makes a code the catalog does not have a problem; not strict, such a point is left out (the
+    shipped positions serve a smaller catalog that way). Without it every site is taken as written.
     """
     from . import _yamlload
 
@@ -404,7 +417,7 @@ def load_positions(path: str | Path | None = None, bilateral: dict[str, bool] | 
         data, dups = _yamlload.load(text)
     except _yamlload.YamlProblem as exc:
         raise CatalogError([f"{p.name}:{exc.line}: {exc.message}"]) from None
-    pos = Positions(p, data, bilateral)
+    pos = Positions(p, data, bilateral, strict)
     problems = [f"{p.name}:{line}: {msg}" for line, msg in dups] + pos.problems
     if problems:
         raise CatalogError(problems)
