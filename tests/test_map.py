@@ -1,0 +1,407 @@
+"""`acupoints map`: the positions data, the geometry, the SVG, the preview and the command."""
+
+import json
+import math
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+from conftest import ROOT, acupoints_exe
+
+from acupoints import body, chart, positions
+from acupoints.errors import CatalogError
+
+# How many points have a position. Raise it as points are placed; it must never fall.
+PLACED_AT_LEAST = 409
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def pos():
+    from acupoints import load_catalog
+
+    cat = load_catalog()
+    return positions.load_positions(bilateral={p.code: p.bilateral for p in cat.points})
+
+
+@pytest.fixture(scope="module")
+def every_view(pos):
+    from acupoints import load_catalog
+
+    cat = load_catalog()
+    sites = [s for code in pos.placed for s in pos.sites(code)]
+    return {name: chart.project_view(pos, name, sites) for name in chart.VIEW_NAMES}, cat
+
+
+# -- the data ----------------------------------------------------------------------------------
+def test_coverage_never_falls(pos, catalog):
+    placed = set(pos.placed)
+    assert len(placed) >= PLACED_AT_LEAST
+    assert placed <= set(catalog.codes)
+
+
+def test_every_point_a_prescription_can_hold_is_placed(pos, catalog):
+    """Neuropathy points first: any point a study used for DPN, CIPN or PHN has a place."""
+    wanted = {p.code for p in catalog.points if p.conditions}
+    assert wanted, "the catalog names neuropathy points"
+    missing = sorted(wanted - set(pos.placed))
+    assert not missing, f"neuropathy points without a position: {missing}"
+
+
+def test_bilateral_points_mirror_and_midline_points_sit_on_it(pos, catalog):
+    for code in pos.placed:
+        point = catalog.point(code)
+        sites = pos.sites(code)
+        if point.bilateral:
+            left = {s.index: s for s in sites if s.side == "left"}
+            right = {s.index: s for s in sites if s.side == "right"}
+            assert left.keys() == right.keys() and left, code
+            for i, a in left.items():
+                b_ = right[i]
+                assert a.point[0] > 0, f"{code} site {i} is stored on the left"
+                assert math.isclose(a.point[0], -b_.point[0]) and a.point[1:] == b_.point[1:], code
+                assert math.isclose(a.normal[0], -b_.normal[0]) and a.normal[1:] == b_.normal[1:], code
+        else:
+            for s in sites:
+                if s.side == "midline":
+                    assert abs(s.point[0]) < 0.05, code
+                else:  # a midline group's lateral sites come in explicit pairs or named sides
+                    assert s.side in ("left", "right"), code
+
+
+def test_st36_is_3_cun_below_st35_on_the_same_line(pos):
+    p35, p36 = pos.chart_of("ST35"), pos.chart_of("ST36")
+    assert p35[:2] == p36[:2] == ("leg", "leg")
+    assert math.isclose(p35[3] - p36[3], 3.0, abs_tol=0.05)
+    assert abs(p35[2] - p36[2]) < 0.2  # the same line down the leg
+
+
+def test_sp6_is_3_cun_above_the_medial_malleolus(pos):
+    mm, sp6 = pos.chart_of("medial-malleolus"), pos.chart_of("SP6")
+    assert mm[:2] == sp6[:2]
+    assert math.isclose(sp6[3] - mm[3], 3.0, abs_tol=1e-6)
+    assert sp6[2] < 0  # medial
+
+
+def test_st36_shows_below_st35_on_the_front_view(pos):
+    sites = pos.sites("ST35") + pos.sites("ST36")
+    view = chart.project_view(pos, "front", sites)
+    marks = {(m.code, m.side): m for m in view.panels[0].marks}
+    for side in ("left", "right"):
+        a, b_ = marks[("ST35", side)], marks[("ST36", side)]
+        assert math.isclose(a.y - b_.y, 3.0 * math.cos(math.radians(chart.ELEVATION)), abs_tol=0.1)
+        assert abs(a.x - b_.x) < 0.3
+    assert marks[("ST36", "left")].x > 0 > marks[("ST36", "right")].x  # the patient's left on our right
+
+
+def test_the_proportional_cun_of_the_standard(pos):
+    """The segment lengths the file says it takes from WHO's proportional bone cun."""
+    y = {n: pos.where(n).point[1] for n in pos.landmarks}
+    sole = min(q[1] for q in pos.parts["foot"].samples())
+    assert y["lateral-malleolus"] - sole == pytest.approx(3, abs=0.01)
+    assert y["popliteal-crease"] - y["lateral-malleolus"] == pytest.approx(16)
+    assert y["greater-trochanter"] - y["popliteal-crease"] == pytest.approx(19)
+    assert y["gluteal-fold"] - y["popliteal-crease"] == pytest.approx(14)
+    assert y["tibia-medial-condyle"] - y["medial-malleolus"] == pytest.approx(13)
+    assert y["pubic-symphysis"] - y["medial-femoral-epicondyle"] == pytest.approx(18)
+    assert y["umbilicus"] - y["pubic-symphysis"] == pytest.approx(5)
+    assert y["xiphisternal-junction"] - y["umbilicus"] == pytest.approx(8)
+    assert y["suprasternal-fossa"] - y["xiphisternal-junction"] == pytest.approx(9)
+    assert y["axilla-apex"] - y["rib11-free-end"] == pytest.approx(12, abs=0.2)
+    assert pos.chart_of("wrist-crease")[3] == pytest.approx(pos.chart_of("cubital-crease")[3] - 12)
+    assert y["anterior-axillary-fold"] - y["cubital-crease"] == pytest.approx(9)
+    assert pos.where("nipple").point[0] == pytest.approx(4, abs=0.01)  # 8 cun between the nipples
+    head = pos.chart_of
+    assert head("posterior-hairline")[3] - head("anterior-hairline")[3] == 12
+    assert head("anterior-hairline")[3] - head("glabella")[3] == 3
+
+
+def test_the_views_turn_the_legs_as_the_body_does():
+    data = yaml.safe_load((ROOT / "data" / "positions.yaml").read_text(encoding="utf-8"))
+    for part in ("thigh", "leg", "foot"):
+        assert data["body"]["parts"][part]["turn"] == chart._LEG_TURN
+
+
+def test_every_point_shows_on_a_view_inside_its_part(pos, every_view):
+    views, _ = every_view
+    seen: dict[str, set[str]] = {}
+    for name, view in views.items():
+        for panel in view.panels:
+            x0, y0, x1, y1 = panel.box
+            outlines = {(o.part, o.side): o.points for o in panel.outlines}
+            for mk in panel.marks:
+                assert x0 - 1e-6 <= mk.x <= x1 + 1e-6 and y0 - 1e-6 <= mk.y <= y1 + 1e-6, (name, mk)
+                key = (mk.part, None if pos.parts[mk.part].midline else mk.side)
+                assert body.inside(outlines[key], mk.x, mk.y, margin=0.05), (name, mk)
+                seen.setdefault(mk.code, set()).add(name)
+    unseen = sorted(set(pos.placed) - set(seen))
+    assert not unseen, f"placed but on no view: {unseen}"
+
+
+def test_close_ups_show_one_side_each(every_view):
+    views, _ = every_view
+    for view in views.values():
+        for panel in view.panels:
+            if panel.side:
+                assert {m.side for m in panel.marks} <= {panel.side}, view.name
+
+
+def test_multi_site_points(pos, catalog):
+    # Bafeng: four places between the toes of each foot
+    bafeng = pos.sites("EX-LE10")
+    assert len(bafeng) == 8 and {s.side for s in bafeng} == {"left", "right"}
+    assert all(s.part == "foot" for s in bafeng)
+
+
+# -- the loader's errors -----------------------------------------------------------------------
+def _with(tmp_path, extra: str) -> str:
+    """The shipped body and landmarks with these lines as the points section."""
+    text = (ROOT / "data" / "positions.yaml").read_text(encoding="utf-8")
+    head = text.split("\npoints:\n")[0]
+    path = tmp_path / "positions.yaml"
+    path.write_text(head + "\npoints:\n" + extra, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        ("  ST36: {at: ST53, down: 3}\n", "no landmark or point 'ST53'"),
+        ("  ST36: {at: umbilicu}\n", "did you mean umbilicus?"),
+        ("  ST36: {at: ST37}\n  ST37: {at: ST36}\n", "goes round in a circle"),
+        ("  ST36: {at: umbilicus, sideways: 2}\n", "unknown key 'sideways'"),
+        ("  ST36: {at: nipple, down: two}\n", "down: expected a number"),
+        ("  ST36: {at: umbilicus, down: 30}\n", "lies off the trunk"),
+        ("  ST36: {part: leggy, y: 3}\n", "no part 'leggy'"),
+        ("  ST36: {at: umbilicus}\n", "a bilateral point placed on the midline"),
+        ("  CV12: {at: nipple}\n", "a midline point placed 4.00 cun off the midline"),
+        ("  ST36: {at: heel-back, part: foot, distal: 1, up: 1}\n", "up: that direction does not run along"),
+        ("  ST36: {at: vertex, distal: 1}\n", "part head has no distal end"),
+        ("  ST36: {at: vertex, line: tibia-crest}\n", "line tibia-crest is on the leg, not the head"),
+        ("  XX99: {at: nipple}\n", "no such point in the catalog"),
+        ("  ST36: {at: nipple}\n  ST36: {at: nipple}\n", "duplicate key 'ST36'"),
+    ],
+)
+def test_position_problems_name_the_line(tmp_path, catalog, points, message):
+    path = _with(tmp_path, points)
+    with pytest.raises(CatalogError) as exc:
+        positions.load_positions(path, bilateral={p.code: p.bilateral for p in catalog.points})
+    assert any(message in p for p in exc.value.problems), exc.value.problems
+    assert all(p.startswith("positions.yaml:") for p in exc.value.problems)
+    assert all(p.split(":")[1].isdigit() and int(p.split(":")[1]) > 0 for p in exc.value.problems)
+
+
+def test_positions_file_not_yaml_or_missing(tmp_path):
+    bad = tmp_path / "positions.yaml"
+    bad.write_text("points: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="not valid YAML"):
+        positions.load_positions(bad)
+    with pytest.raises(CatalogError, match="no such file"):
+        positions.load_positions(tmp_path / "nothing.yaml")
+    bad.write_text("format: something-else/9\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as exc:
+        positions.load_positions(bad)
+    assert any("expected format: acupoints-positions/1" in p for p in exc.value.problems)
+
+
+# -- the SVG -----------------------------------------------------------------------------------
+def _svg(cli, tmp_path, *args):
+    out = tmp_path / "chart.svg"
+    code, stdout, err = cli("map", *args, "-o", str(out))
+    assert code == 0, err
+    return ET.parse(out).getroot(), err
+
+
+def test_svg_one_group_per_point_with_its_sites(cli, tmp_path):
+    root, err = _svg(cli, tmp_path, "ST36", "SP6", "GB34", "LI4")
+    assert err == ""
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("pt-")}
+    assert set(groups) == {"pt-ST36", "pt-SP6", "pt-GB34", "pt-LI4"}
+    for code, g in groups.items():
+        assert g.get("data-sites") == "2" and g.get("data-sides") == "left right"
+        title = g.find(f"{SVG}title").text
+        assert title.startswith(code[3:] + " ")
+        circles = g.findall(f"{SVG}circle")
+        assert circles and {c.get("data-side") for c in circles} == {"left", "right"}
+        by_view: dict[str, list[str]] = {}
+        for c in circles:
+            by_view.setdefault(c.get("data-view"), []).append(c.get("data-side"))
+        for view, sides in by_view.items():  # both sides, but the side view shows only the right
+            assert sorted(sides) == (["right"] if view == "side" else ["left", "right"]), (code, view)
+        labels = [t.text for t in g.findall(f"{SVG}text")]
+        assert labels and set(labels) == {code[3:]}
+    st36 = {c.get("data-view") for c in groups["pt-ST36"].findall(f"{SVG}circle")}
+    assert {"front", "leg-outer"} <= st36
+    li4 = {c.get("data-view") for c in groups["pt-LI4"].findall(f"{SVG}circle")}
+    assert "hand-back" in li4 and "front" not in li4
+    legend = [r.get("data-code") for r in root.iter(f"{SVG}g") if r.get("class") == "legend-row"]
+    assert legend == ["ST36", "SP6", "GB34", "LI4"]
+    assert "A reference, not medical advice" in ET.tostring(root, encoding="unicode")
+
+
+def test_svg_markers_take_the_channel_colour(cli, tmp_path):
+    from acupoints.svg import CHANNEL_COLOURS
+
+    root, _ = _svg(cli, tmp_path, "ST36", "LI4")
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "point":
+            fills = {c.get("fill") for c in g.findall(f"{SVG}circle")}
+            assert fills == {CHANNEL_COLOURS[g.get("data-meridian")]}
+
+
+def test_svg_multi_site_point(cli, tmp_path):
+    root, _ = _svg(cli, tmp_path, "EX-LE10", "--view", "foot-top")
+    g = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "pt-EX-LE10")
+    assert g.get("data-sites") == "8"
+    circles = g.findall(f"{SVG}circle")
+    assert len(circles) == 8 and sorted({int(c.get("data-site")) for c in circles}) == [1, 2, 3, 4]
+
+
+def test_svg_escapes_odd_text(pos, catalog):
+    from acupoints.svg import to_svg
+
+    p = catalog.point("ST36")
+    odd = p._replace(english='Leg <Three> & "Miles"', location="below ST35 & <b>bold</b>")
+    ch = chart.make_chart([(odd, None)], pos, ["front"])
+    text = to_svg(ch, title='a <title> & "quotes"', notice="x < y")
+    root = ET.fromstring(text)
+    assert root.find(f"{SVG}title").text == 'a <title> & "quotes"'
+    tip = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "pt-ST36").find(f"{SVG}title").text
+    assert 'Leg <Three> & "Miles"' in tip and "<b>bold</b>" in tip
+
+
+def test_svg_prescription_keeps_its_sides(cli, tmp_path):
+    rx = tmp_path / "rx.yaml"
+    code, _, err = cli("prescribe", "--condition", "CIPN", "--lymphoedema", "left-arm", "-o", str(rx))
+    assert code == 0, err
+    saved = yaml.safe_load(rx.read_text(encoding="utf-8"))
+    one_sided = [p for p in saved["points"] if p["sides"] in ("left", "right")]
+    assert one_sided, "the left-arm flag leaves some arm points on the right only"
+    root, _ = _svg(cli, tmp_path, str(rx))
+    groups = {g.get("data-code"): g for g in root.iter(f"{SVG}g") if g.get("class") == "point"}
+    assert set(groups) == {p["code"] for p in saved["points"]}
+    for p in one_sided:
+        g = groups[p["code"]]
+        assert g.get("data-sides") == p["sides"]
+        assert {c.get("data-side") for c in g.findall(f"{SVG}circle")} == {p["sides"]}
+
+
+# -- the command -------------------------------------------------------------------------------
+def test_map_refuses_to_overwrite(cli, tmp_path):
+    out = tmp_path / "chart.svg"
+    assert cli("map", "ST36", "-o", str(out))[0] == 0
+    before = out.read_bytes()
+    code, _, err = cli("map", "LI4", "-o", str(out))
+    assert code == 1 and err == f"acupoints: error: {out} exists; use --force to replace it\n"
+    assert out.read_bytes() == before
+    assert cli("map", "LI4", "-o", str(out), "--force")[0] == 0 and b"pt-LI4" in out.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.svg"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["map"], "name points, or give --condition"),
+        (["map", "ST63"], "no point 'ST63'; did you mean ST36?"),
+        (["map", "ST36", "--view", "frnt"], "no view 'frnt'; did you mean front?"),
+        (["map", "ST36", "-o", "chart.png"], "write a .svg, .json or .txt file"),
+        (["map", "--condition", "XYZ"], "XYZ"),
+        (["map", "missing-rx.yaml"], "missing-rx.yaml: no such file"),
+    ],
+)
+def test_map_usage_errors(cli, tmp_path, args, message):
+    os.chdir(tmp_path)
+    code, out, err = cli(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("acupoints: error: ") and message in err and err.count("\n") == 1
+
+
+def test_map_json(cli):
+    code, out, err = cli("map", "ST36", "KI1", "-f", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["format"] == "acupoints-map/1"
+    assert [p["code"] for p in data["points"]] == ["ST36", "KI1"]
+    sole = next(v for v in data["views"] if v["name"] == "sole")
+    assert {(m["code"], m["side"]) for pn in sole["panels"] for m in pn["marks"]} == {("KI1", "left"), ("KI1", "right")}
+
+
+def test_map_preview_without_colour(cli):
+    code, out, err = cli("map", "--condition", "CIPN", env={"NO_COLOR": "1"})
+    assert code == 0 and err == ""
+    assert "\x1b[" not in out and "▀" not in out
+    assert "front" in out and "A  " in out and "Not drawn" not in out
+    assert "A reference, not medical advice" in out
+    legend = [line for line in out.splitlines() if line[:2].strip() and line[1:3] == "  " and line[0].isalnum()]
+    assert len(legend) >= 5
+
+
+def test_map_preview_fits_a_narrow_terminal(cli):
+    code, out, _ = cli("map", "ST36", "LI4", "KI1", env={"COLUMNS": "40"})
+    assert code == 0
+    drawing = out.split("\nA ")[0]
+    assert max(len(line) for line in drawing.splitlines()) <= 40
+
+
+def test_map_preview_in_colour():
+    from rich.console import Console
+
+    from acupoints import load_catalog, render
+
+    cat = load_catalog()
+    pos = positions.load_positions(bilateral={p.code: p.bilateral for p in cat.points})
+    ch = chart.make_chart([(cat.point("ST36"), None)], pos, ["front"])
+    con = Console(force_terminal=True, color_system="truecolor", width=80, record=True)
+    con.print(render.map_preview(ch, width=80, colour=True))
+    text = con.export_text(styles=True, clear=False)
+    assert "▀" in text or "▄" in text
+    assert "\x1b[" in text and "ST36" in con.export_text()
+
+
+def test_map_serves_a_smaller_catalog_from_the_shipped_positions(cli, mini):
+    code, out, err = cli("--catalog", str(mini), "map", "LI4", "ST36", "-f", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert [p["code"] for p in data["points"]] == ["LI4", "ST36"] and data["unplaced"] == []
+
+
+def test_map_warns_about_points_without_a_position(cli, mini, tmp_path):
+    text = (ROOT / "data" / "positions.yaml").read_text(encoding="utf-8")
+    head = text.split("\npoints:\n")[0]
+    (tmp_path / "positions.yaml").write_text(
+        head.replace("  li11-on-upper-arm: {at: LI11, part: upper-arm}\n", "")
+        + "\npoints:\n  ST36: {part: leg, y: 16, frac: 0.1}\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("--catalog", str(mini), "map", "LI4", "ST36", "-f", "json")
+    assert code == 0
+    assert err == "acupoints: warning: no position yet for LI4: not drawn\n"
+    assert json.loads(out)["unplaced"] == ["LI4"]
+    code, out, err = cli("--catalog", str(mini), "map", "LI4")
+    assert code == 0 and "Not drawn (no position yet): LI4" in out
+
+
+def test_map_bad_positions_file_is_a_data_error(cli, mini, tmp_path):
+    (tmp_path / "positions.yaml").write_text("format: acupoints-positions/1\nbody: 3\n", encoding="utf-8")
+    code, out, err = cli("--catalog", str(mini), "map", "ST36")
+    assert code == 1 and out == ""
+    assert err.startswith("acupoints: error: positions.yaml:") and err.count("\n") == 1
+
+
+def test_map_installed_command(tmp_path):
+    result = subprocess.run(
+        [acupoints_exe(), "map", "ST36", "SP6", "GB34", "LI4", "-o", "chart.svg"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    root = ET.parse(tmp_path / "chart.svg").getroot()
+    assert sum(1 for g in root.iter(f"{SVG}g") if g.get("class") == "point") == 4
+    piped = subprocess.run(
+        f"'{acupoints_exe()}' map --condition DPN | head -2", shell=True, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in piped.stderr and len(piped.stdout.splitlines()) == 2
