@@ -118,6 +118,69 @@ def test_the_proportional_cun_of_the_standard(pos):
     assert head("anterior-hairline")[3] - head("glabella")[3] == 3
 
 
+# Landmarks the catalog's location texts measure from, as they are named there.
+TEXT_LANDMARKS = {
+    "umbilicus": "umbilicus",
+    "centre of the umbilicus": "umbilicus",
+    "palmar wrist crease": "wrist-crease",
+    "wrist crease": "wrist-crease",
+    "dorsal wrist crease": "dorsal-wrist-crease",
+    "cubital crease": "cubital-crease",
+    "prominence of the lateral malleolus": "lateral-malleolus",
+    "prominence of the medial malleolus": "medial-malleolus",
+    "popliteal crease": "popliteal-crease",
+    "anterior hairline": "anterior-hairline",
+    "posterior hairline": "posterior-hairline",
+    "base of the patella": "patella-base",
+    "anterior axillary fold": "anterior-axillary-fold",
+    "pubic symphysis": "pubic-symphysis",
+    "upper border of the pubic symphysis": "pubic-symphysis",
+    "prominence of the olecranon": "olecranon",
+    "xiphisternal junction": "xiphisternal-junction",
+    "suprasternal fossa": "suprasternal-fossa",
+}
+
+
+def test_positions_agree_with_the_cun_in_the_location_texts(pos, catalog):
+    """Every 'N B-cun above/below LANDMARK or POINT' and 'N B-cun lateral to the midline' that a
+    location text states is what the drawing measures, to 0.12 cun: the text and the picture
+    cannot drift apart."""
+    import re
+
+    measure = re.compile(
+        r"(\d+(?:\.\d+)?) B-cun (above|below|superior to|inferior to|lateral to) (?:the )?"
+        r"([A-Z]{2}\d+|[A-Za-z ]+?)(?=[,.;(]|$| and| on| at| in| directly| \()"
+    )
+    checked, off = 0, []
+    for p in catalog.points:
+        site = (pos.sites(p.code) or [None])[0]
+        for m in measure.finditer(" ".join(p.location.split())):
+            dist, rel, what = float(m.group(1)), m.group(2), m.group(3).strip()
+            if rel == "lateral to":
+                if what not in ("anterior midline", "posterior midline"):
+                    continue
+                part = pos.parts[site.part]
+                got = abs(site.u)
+                if what == "posterior midline" and isinstance(part, body.Tube):
+                    got = part.half_perimeter(site.y) - got
+            else:
+                name = TEXT_LANDMARKS.get(what, what if what in pos else None)
+                if name is None:
+                    continue
+                where = pos.chart_of(name)
+                if where[:2] == (site.part, site.chart):
+                    got = abs(site.y - where[3])
+                elif site.chart == "head" or where[1] == "head":
+                    continue  # on two charts of the head a height is not a chart distance
+                else:
+                    got = abs(site.point[1] - pos.where(name).point[1])
+            checked += 1
+            if abs(got - dist) > 0.12:
+                off.append(f"{p.code}: '{m.group(0)}' but drawn {got:.2f}")
+    assert checked >= 190, checked
+    assert not off, off
+
+
 def test_the_views_turn_the_legs_as_the_body_does():
     data = yaml.safe_load((ROOT / "data" / "positions.yaml").read_text(encoding="utf-8"))
     for part in ("thigh", "leg", "foot"):
