@@ -195,9 +195,19 @@ class _Projected(NamedTuple):
     parts: dict[tuple[str, str | None], tuple[list[tuple[float, float, float]], list[tuple[float, float]]]]
 
 
+# The same part recurs in several views: its surface points are worked out once. The part is
+# kept in the value so that its id cannot be reused by another part while the entry lives.
+_SAMPLES: dict[tuple[int, str | None, tuple[float, float] | None], tuple[b.Part, list[b.Vec]]] = {}
+
+
 def _samples(positions: Positions, part: str, side: str | None, clip: tuple[float, float] | None) -> list[b.Vec]:
-    pts = positions.parts[part].samples(clip)
-    return [b.mirror(p) for p in pts] if side == "right" else pts
+    """Points over a part's surface, for its outline."""
+    obj = positions.parts[part]
+    key = (id(obj), side, clip)
+    if key not in _SAMPLES:
+        pts = obj.samples(clip)
+        _SAMPLES[key] = (obj, [b.mirror(p) for p in pts] if side == "right" else pts)
+    return _SAMPLES[key][1]
 
 
 def _project_panel(positions: Positions, spec: PanelSpec) -> _Projected:

@@ -979,7 +979,8 @@ def validate(
         str | None, typer.Argument(metavar="[PATH]", help="A catalog file; the one in use when left out.")
     ] = None,
 ) -> None:
-    """Check a catalog file and list every problem, each as FILE:LINE: CODE: message.
+    """Check a catalog file, and the positions that `map` draws, listing every problem, each as
+    FILE:LINE: CODE: message.
 
     Exit status 0 when valid, 1 when not.
 
@@ -994,6 +995,7 @@ def validate(
     target = path or (ctx.obj or {}).get("catalog")
     try:
         catalog = load_catalog(target, cache=False)
+        positions = _positions(catalog)
     except errors.CatalogError as exc:
         for problem in exc.problems:
             sys.stderr.write(problem + "\n")
@@ -1002,6 +1004,7 @@ def validate(
     sys.stdout.write(
         f"{shown}: valid: {len(catalog)} points, {len(catalog.references)} references, "
         f"{len(catalog.sources)} caution sources\n"
+        f"{positions.path}: valid: {len(positions.placed)} of the {len(catalog)} points placed\n"
     )
 
 

@@ -451,6 +451,15 @@ def test_map_bad_positions_file_is_a_data_error(cli, mini, tmp_path):
     code, out, err = cli("--catalog", str(mini), "map", "ST36")
     assert code == 1 and out == ""
     assert err.startswith("acupoints: error: positions.yaml:") and err.count("\n") == 1
+    code, out, err = cli("validate", str(mini))
+    assert code == 1 and "positions.yaml:2: body: expected body: {parts: {...}}" in err
+    assert err.rstrip().endswith("acupoints: error: 1 problem found")
+
+
+def test_validate_counts_the_placed_points(cli, catalog):
+    code, out, err = cli("validate")
+    assert code == 0 and err == ""
+    assert f"positions.yaml: valid: {len(catalog)} of the {len(catalog)} points placed" in out
 
 
 def test_map_installed_command(tmp_path):
