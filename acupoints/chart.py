@@ -25,6 +25,7 @@ class PanelSpec(NamedTuple):
     up: b.Vec
     parts: tuple[tuple[str, str | None], ...]  # (part, side or None for both / midline)
     clip: dict[str, tuple[float, float]]  # part -> chart y range shown
+    frame: str | None = None  # a part whose turn the camera follows (the turned-out leg)
 
 
 class ViewSpec(NamedTuple):
@@ -42,7 +43,6 @@ def _dir(deg_az: float, elev: float = 0.0) -> b.Vec:
 
 _LIMBS = ("upper-arm", "forearm", "hand", "thumb", "thigh", "leg", "foot")
 _ALL = (("head", None), ("neck", None), ("trunk", None), *((p, None) for p in _LIMBS))
-_LEG_TURN = 25.0  # keep in step with the turn of the leg in positions.yaml; checked by a test
 
 
 def _pair(
@@ -53,8 +53,10 @@ def _pair(
     order: tuple[str, str] = ("right", "left"),
 ) -> tuple[PanelSpec, ...]:
     """A close-up of both limbs, in the order the camera sees them (the right limb on the left
-    of the picture when the camera faces the patient, on the right when it looks from behind)."""
-    return tuple(PanelSpec(side, forward, up, tuple((p, side) for p in parts), clip) for side in order)
+    of the picture when the camera faces the patient, on the right when it looks from behind).
+    Cameras on the leg and foot follow the leg's turn-out."""
+    frame = "leg" if "leg" in parts or "foot" in parts else None
+    return tuple(PanelSpec(side, forward, up, tuple((p, side) for p in parts), clip, frame) for side in order)
 
 
 VIEWS: dict[str, ViewSpec] = {
@@ -100,7 +102,7 @@ VIEWS: dict[str, ViewSpec] = {
             "Legs, front and outer side",
             False,
             _pair(
-                b.mul(b.norm(b.turn((1, 0, 1), _LEG_TURN)), -1),
+                b.mul(b.norm((1, 0, 1)), -1),
                 (0, 1, 0),
                 ("thigh", "leg", "foot"),
                 {"thigh": (19.0, 26.0)},
@@ -110,17 +112,15 @@ VIEWS: dict[str, ViewSpec] = {
             "leg-inner",
             "Legs, inner side",
             False,
-            _pair(
-                b.mul(b.turn((-1, 0, 0), _LEG_TURN), -1), (0, 1, 0), ("thigh", "leg", "foot"), {"thigh": (19.0, 26.0)}
-            ),
+            _pair((1, 0, 0), (0, 1, 0), ("thigh", "leg", "foot"), {"thigh": (19.0, 26.0)}),
         ),
         ViewSpec(
             "foot-top",
             "Tops of the feet",
             False,
-            _pair((0, -1, 0), b.turn((0, 0, 1), _LEG_TURN), ("leg", "foot"), {"leg": (1.6, 5.0)}, ("left", "right")),
+            _pair((0, -1, 0), (0, 0, 1), ("leg", "foot"), {"leg": (1.6, 5.0)}, ("left", "right")),
         ),
-        ViewSpec("sole", "Soles", False, _pair((0, 1, 0), b.turn((0, 0, 1), _LEG_TURN), ("foot",), {})),
+        ViewSpec("sole", "Soles", False, _pair((0, 1, 0), (0, 0, 1), ("foot",), {})),
     )
 }
 VIEW_NAMES = tuple(VIEWS)
@@ -212,6 +212,9 @@ def _samples(positions: Positions, part: str, side: str | None, clip: tuple[floa
 
 def _project_panel(positions: Positions, spec: PanelSpec) -> _Projected:
     fwd, up = spec.forward, spec.up
+    frame = positions.parts.get(spec.frame or "")
+    if isinstance(frame, b.Tube):
+        fwd, up = b.turn(fwd, frame.turn), b.turn(up, frame.turn)
     if spec.side == "right":
         fwd, up = b.mirror(fwd), b.mirror(up)
     cam = b.Camera.looking(fwd, up)
@@ -247,29 +250,27 @@ def _visible(site: Site, key: tuple[str, str | None], spec: PanelSpec, pr: _Proj
 
 
 def _guides(positions: Positions, spec: PanelSpec, pr: _Projected) -> list[list[tuple[float, float]]]:
-    """Finger and toe gaps, where the surface faces the camera: a little help to read the hands."""
+    """The file's guide lines (the gaps between fingers and toes), where they face the camera."""
     out = []
-    lines = [("hand", face, x, 31.9, 29.2) for face in ("front", "back") for x in (0.82, -0.02, -0.85)] + [
-        ("foot", face, x, 7.7, 8.9) for face in ("front", "back") for x in (-0.62, 0.12, 0.72, 1.25)
-    ]
-    for part_name, face, x, y0, y1 in lines:
-        part = positions.parts.get(part_name)
+    for g in positions.guides:
+        part = positions.parts[g.part]
         if not isinstance(part, b.Tube):
             continue
-        for key in pr.parts:
-            if key[0] != part_name:
-                continue
-            seg = []
-            for i in range(6):
-                y = y0 + (y1 - y0) * i / 5
-                s = part.at(part_name, part.u_of_face(face, x, y), y)
-                p, n = (b.mirror(s.point), b.mirror(s.normal)) if key[1] == "right" else s
-                if pr.camera.facing(n) < FACING:
-                    break
-                sx, sy, _ = pr.camera.project(p)
-                seg.append((sx, sy))
-            if len(seg) > 1:
-                out.append(seg)
+        for face in ("front", "back"):
+            for key in pr.parts:
+                if key[0] != g.part:
+                    continue
+                seg = []
+                for i in range(6):
+                    y = g.y0 + (g.y1 - g.y0) * i / 5
+                    s = part.at(g.part, part.u_of_face(face, g.x, y), y)
+                    p, n = (b.mirror(s.point), b.mirror(s.normal)) if key[1] == "right" else s
+                    if pr.camera.facing(n) < FACING:
+                        break
+                    sx, sy, _ = pr.camera.project(p)
+                    seg.append((sx, sy))
+                if len(seg) > 1:
+                    out.append(seg)
     return out
 
 

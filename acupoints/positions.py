@@ -58,6 +58,15 @@ class Site(NamedTuple):
     normal: b.Vec
 
 
+class Guide(NamedTuple):
+    """A line drawn along a part to help read it (a gap between two fingers), on both faces."""
+
+    part: str
+    x: float
+    y0: float
+    y1: float
+
+
 class _Where(NamedTuple):
     part: str
     chart: str
@@ -132,6 +141,14 @@ class Positions:
         except (KeyError, TypeError, ValueError) as exc:
             self._err(_line(body, "parts"), "body", f"a part is not well formed: {exc}")
             return
+        self.guides: list[Guide] = []
+        for g in body.get("guides") or []:
+            ok = isinstance(g, dict) and g.get("part") in self.parts and _is_num(g.get("x"))
+            ys = g.get("y") if isinstance(g, dict) else None
+            if not ok or not (isinstance(ys, list) and len(ys) == 2 and all(_is_num(v) for v in ys)):
+                self._err(_line(body, "guides"), "guides", "each guide is {part: P, x: X, y: [FROM, TO]}")
+                continue
+            self.guides.append(Guide(g["part"], float(g["x"]), float(ys[0]), float(ys[1])))
         self.lines: dict[str, dict[str, Any]] = {}
         for name, spec in (data.get("lines") or {}).items():
             line = _line(data.get("lines"), name)

@@ -181,10 +181,15 @@ def test_positions_agree_with_the_cun_in_the_location_texts(pos, catalog):
     assert not off, off
 
 
-def test_the_views_turn_the_legs_as_the_body_does():
-    data = yaml.safe_load((ROOT / "data" / "positions.yaml").read_text(encoding="utf-8"))
-    for part in ("thigh", "leg", "foot"):
-        assert data["body"]["parts"][part]["turn"] == chart._LEG_TURN
+def test_leg_close_ups_follow_the_turn_out(pos):
+    """The outer-leg camera looks at the front-outer face of the turned leg: ST36 (front) and
+    GB34 (outer side) both face it squarely, on each leg."""
+    for side in ("left", "right"):
+        spec = next(p for p in chart.VIEWS["leg-outer"].panels if p.side == side)
+        cam = chart._project_panel(pos, spec).camera
+        for code in ("ST36", "GB34"):
+            site = next(s for s in pos.sites(code) if s.side == side)
+            assert cam.facing(site.normal) > 0.6, (code, side)
 
 
 def test_every_point_shows_on_a_view_inside_its_part(pos, every_view):
