@@ -126,6 +126,19 @@ VIEWS: dict[str, ViewSpec] = {
 VIEW_NAMES = tuple(VIEWS)
 
 
+def check_views(names: Iterable[str]) -> None:
+    """UsageError for a view name that is not one of VIEW_NAMES, with the nearest one."""
+    for v in names:
+        if v not in VIEWS:
+            import difflib
+
+            from .errors import UsageError
+
+            close = difflib.get_close_matches(v, VIEW_NAMES, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UsageError(f"no view {v!r}{hint} (views: {', '.join(VIEW_NAMES)})")
+
+
 class Mark(NamedTuple):
     code: str
     index: int  # which of the point's sites (1-based)

@@ -845,6 +845,7 @@ def quiz(
 class MapFormat(StrEnum):
     preview = "preview"
     svg = "svg"
+    png = "png"
     json = "json"
 
 
@@ -887,7 +888,8 @@ def map_(
             "--format",
             "-f",
             case_sensitive=False,
-            help="preview (text, the default), svg, or json (each site's place on each view, in cun).",
+            help="preview (text, the default), svg, png (needs the png extra), or json (each site's place "
+            "on each view, in cun).",
         ),
     ] = None,
     output: Annotated[
@@ -896,7 +898,8 @@ def map_(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE (atomically): FILE.svg an SVG chart, FILE.json the places as data.",
+            help="Write to FILE (atomically): FILE.svg an SVG chart, FILE.png a picture, FILE.json the places "
+            "as data, FILE.txt the preview.",
         ),
     ] = None,
     force: ForceOpt = False,
@@ -937,31 +940,30 @@ def map_(
         raise errors.UsageError(
             "name points, or give --condition, --meridian or a saved prescription (see: acupoints map --help)"
         )
-    for v in view:
-        if v not in chart_mod.VIEW_NAMES:
-            import difflib
-
-            close = difflib.get_close_matches(v, chart_mod.VIEW_NAMES, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise errors.UsageError(f"no view {v!r}{hint} (views: {', '.join(chart_mod.VIEW_NAMES)})")
+    chart_mod.check_views(view)
     chosen_fmt = fmt.value if fmt else None
     if not chosen_fmt and output and output != "-":
         suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
-        if suffix not in ("svg", "json", "txt"):
-            raise errors.UsageError(f"{output}: write a .svg, .json or .txt file, or give -f svg|json|preview")
-        chosen_fmt = {"svg": "svg", "json": "json", "txt": "preview"}[suffix]
+        if suffix not in ("svg", "png", "json", "txt"):
+            raise errors.UsageError(
+                f"{output}: write a .svg, .png, .json or .txt file, or give -f svg|png|json|preview"
+            )
+        chosen_fmt = {"txt": "preview"}.get(suffix, suffix)
+    if chosen_fmt == "png" and not output and render.is_terminal():
+        raise errors.UsageError("a PNG is binary: write it to a file with -o chart.png")
     positions = _positions(catalog)
     chart = chart_mod.make_chart([(catalog.point(c), s) for c, s in chosen.items()], positions, view or None)
     if chart.unplaced:
         _warn(f"no position yet for {', '.join(chart.unplaced)}: not drawn")
     if chart.unseen:
         _warn(f"not seen in the views asked for: {', '.join(chart.unseen)}")
-    if chosen_fmt == "svg":
-        from .svg import to_svg
+    if chosen_fmt in ("svg", "png"):
+        from .svg import to_png, to_svg
 
         names = list(chosen)
         title = "acupoints: " + (", ".join(names) if len(names) <= 8 else f"{len(names)} points")
-        render.emit(to_svg(chart, title=title, notice=errors.NOTICE), output, force=force)
+        drawing = to_svg(chart, title=title, notice=errors.NOTICE)
+        render.emit(drawing if chosen_fmt == "svg" else to_png(drawing), output, force=force)
     elif chosen_fmt == "json":
         render.emit(render.to_json(chart_mod.to_data(chart)), output, force=force)
     else:

@@ -306,9 +306,10 @@ def console(file: Any = None, *, width: int | None = None) -> Any:
 
 
 def emit(result: Any, output: str | None = None, *, force: bool = False) -> None:
-    """Send text or a Rich renderable to stdout, or atomically to a file (never over one without force)."""
+    """Send text, bytes or a Rich renderable to stdout, or atomically to a file (never over one
+    without force)."""
     if output and output != "-":
-        if isinstance(result, str):
+        if isinstance(result, bytes | str):
             text = result
         else:
             buf = io.StringIO()
@@ -317,7 +318,11 @@ def emit(result: Any, output: str | None = None, *, force: bool = False) -> None
         write_file(Path(output), text, force=force)
         return
     try:
-        if isinstance(result, str):
+        if isinstance(result, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result)
+            sys.stdout.buffer.flush()
+        elif isinstance(result, str):
             sys.stdout.write(result)
             sys.stdout.flush()
         else:
@@ -328,7 +333,7 @@ def emit(result: Any, output: str | None = None, *, force: bool = False) -> None
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def write_file(path: Path, text: str, *, force: bool = False) -> None:
+def write_file(path: Path, text: str | bytes, *, force: bool = False) -> None:
     if path.exists() and not force:
         raise m.OutputError(f"{path} exists; use --force to replace it")
     if path.is_dir():
@@ -343,8 +348,12 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
     except OSError as exc:
         raise m.OutputError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -239,3 +239,15 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
     return w * h if w > 0 and h > 0 else 0.0
+
+
+def to_png(svg_text: str) -> bytes:
+    """The SVG as PNG bytes, by resvg (the optional `png` extra: no system libraries needed)."""
+    try:
+        import resvg_py
+    except ImportError:
+        from .errors import AcupointsError
+
+        raise AcupointsError("a PNG needs resvg-py: pip install 'acupoints[png]' (or write an SVG)") from None
+    # DejaVu Sans is a fallback for machines without the fonts the SVG names first
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg_text, font_family="DejaVu Sans", sans_serif_family="DejaVu Sans"))

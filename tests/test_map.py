@@ -374,7 +374,7 @@ def test_map_refuses_to_overwrite(cli, tmp_path):
         (["map"], "name points, or give --condition"),
         (["map", "ST63"], "no point 'ST63'; did you mean ST36?"),
         (["map", "ST36", "--view", "frnt"], "no view 'frnt'; did you mean front?"),
-        (["map", "ST36", "-o", "chart.png"], "write a .svg, .json or .txt file"),
+        (["map", "ST36", "-o", "chart.gif"], "write a .svg, .png, .json or .txt file"),
         (["map", "--condition", "XYZ"], "XYZ"),
         (["map", "missing-rx.yaml"], "missing-rx.yaml: no such file"),
     ],
@@ -482,3 +482,85 @@ def test_map_installed_command(tmp_path):
         f"'{acupoints_exe()}' map --condition DPN | head -2", shell=True, capture_output=True, text=True, timeout=60
     )
     assert "Traceback" not in piped.stderr and len(piped.stdout.splitlines()) == 2
+
+
+# -- PNG (the optional extra) --------------------------------------------------------------------
+def _decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and RGBA rows of an 8-bit RGBA PNG: enough of the format for a test."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body_ = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour_type = struct.unpack(">IIBB", body_[:10])
+            assert (depth, colour_type) == (8, 6), "8-bit RGBA"
+        elif kind == b"IDAT":
+            idat += body_
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(idat), width * 4, [], bytes(width * 4)
+    for r in range(height):
+        f, line = raw[r * (stride + 1)], bytearray(raw[r * (stride + 1) + 1 : (r + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - 4] if i >= 4 else 0
+            b_, c = prev[i], prev[i - 4] if i >= 4 else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b_) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b_) // 2) & 255
+            elif f == 4:
+                p_ = a + b_ - c
+                pa, pb, pc = abs(p_ - a), abs(p_ - b_), abs(p_ - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b_ if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = bytes(line)
+    return width, height, rows
+
+
+def test_png_marks_each_point_in_its_channel_colour(cli, tmp_path):
+    pytest.importorskip("resvg_py")
+    from acupoints.svg import CHANNEL_COLOURS
+
+    svg_path, png_path = tmp_path / "chart.svg", tmp_path / "chart.png"
+    assert cli("map", "ST36", "SP6", "LI4", "-o", str(svg_path))[0] == 0
+    code, _, err = cli("map", "ST36", "SP6", "LI4", "-o", str(png_path))
+    assert code == 0, err
+    width, height, rows = _decode_png(png_path.read_bytes())
+    root = ET.parse(svg_path).getroot()
+    assert (width, height) == (round(float(root.get("width"))), round(float(root.get("height"))))
+    checked = 0
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") != "point":
+            continue
+        want = bytes.fromhex(CHANNEL_COLOURS[g.get("data-meridian")][1:])
+        for c in g.findall(f"{SVG}circle"):
+            x, y = round(float(c.get("cx"))), round(float(c.get("cy")))
+            got = rows[y][4 * x : 4 * x + 3]
+            assert all(abs(p - q) <= 8 for p, q in zip(got, want, strict=True)), (g.get("data-code"), got, want)
+            checked += 1
+    assert checked >= 10
+    body_fill = bytes.fromhex("f4ece2")  # and the body is drawn around them
+    assert any(body_fill in row for row in rows)
+
+
+def test_png_without_the_extra_is_one_clear_line(cli, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "resvg_py", None)  # as if it were not installed
+    code, out, err = cli("map", "ST36", "-o", str(tmp_path / "chart.png"))
+    assert code == 1 and out == ""
+    assert err == "acupoints: error: a PNG needs resvg-py: pip install 'acupoints[png]' (or write an SVG)\n"
+    assert not (tmp_path / "chart.png").exists()
+
+
+def test_png_is_not_written_to_a_terminal(cli, monkeypatch):
+    from acupoints import render
+
+    monkeypatch.setattr(render, "is_terminal", lambda stream=None: True)
+    code, out, err = cli("map", "ST36", "-f", "png")
+    assert code == 2 and "a PNG is binary: write it to a file with -o chart.png" in err
