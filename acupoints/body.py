@@ -51,6 +51,11 @@ def norm(a: Vec) -> Vec:
     return (a[0] / n, a[1] / n, a[2] / n) if n else a
 
 
+def dist2(a: Vec, b: Vec) -> float:
+    d = sub(a, b)
+    return dot(d, d)
+
+
 def mirror(a: Vec) -> Vec:
     return (-a[0], a[1], a[2])
 
@@ -293,8 +298,16 @@ class Head(Part):
 
     def _dir(self, chart: str, u: float, y: float) -> Vec:
         if chart == "head":
+            # Lateral of the midline: round the head at the same height over the face, the
+            # forehead and the occiput (so ST8 stays at the corner of the hairline and GB20 level
+            # with GV16), along a great circle over the vertex, where heights run out; blended by
+            # how level the midline runs there (cos^2 of its angle).
             a, b = self._alpha(y), math.radians(u * self.lateral_deg)
-            return (math.sin(b), math.cos(b) * math.sin(a), math.cos(b) * math.cos(a))
+            sa, ca, sb, cb = math.sin(a), math.cos(a), math.sin(b), math.cos(b)
+            w = ca * ca
+            great = (sb, cb * sa, cb * ca)
+            level = (sb * abs(ca), sa, cb * ca)
+            return norm(add(mul(level, w), mul(great, 1 - w)))
         dist = math.hypot(u, y)
         if dist < 1e-9:
             return self.ear_pole
@@ -318,12 +331,36 @@ class Head(Part):
             lo = self.midline_rows[0][1]
             if a < lo - 1e-6:
                 a += 360
-            return math.degrees(b) / self.lateral_deg, self._s_of_alpha(a)
+            guess = (math.degrees(b) / self.lateral_deg, self._s_of_alpha(a))
+            lo, hi = self.y_limits("head")
+            # the blend has no closed inverse: start from the nearest point of a coarse grid
+            grid = [(i / 2, lo + j / 2) for i in range(-16, 17) for j in range(int((hi - lo) * 2) + 1)]
+            start = min([guess, *grid], key=lambda g: dist2(self._dir("head", *g), d))
+            return self._refine(d, *start)
         c = max(-1.0, min(1.0, dot(d, self.ear_pole)))
         dist = math.degrees(math.acos(c)) / self.ear_deg
         f, v = dot(d, self.ear_f), dot(d, self.ear_v)
         n = math.hypot(f, v)
         return (dist * f / n, dist * v / n) if n > 1e-9 else (0.0, 0.0)
+
+    def _refine(self, d: Vec, u: float, y: float) -> tuple[float, float]:
+        """(u, y) on the head chart whose direction is d, by Gauss-Newton from a first guess."""
+        lo, hi = self.y_limits("head")
+        for _ in range(8):
+            e = sub(self._dir("head", u, y), d)
+            if dot(e, e) < 1e-14:
+                break
+            h = 1e-4
+            ju = mul(sub(self._dir("head", u + h, y), self._dir("head", u - h, y)), 0.5 / h)
+            jy = mul(sub(self._dir("head", u, y + h), self._dir("head", u, y - h)), 0.5 / h)
+            a11, a12, a22 = dot(ju, ju), dot(ju, jy), dot(jy, jy)
+            g1, g2 = dot(ju, e), dot(jy, e)
+            det = a11 * a22 - a12 * a12
+            if abs(det) < 1e-12:
+                break
+            u -= (a22 * g1 - a12 * g2) / det
+            y = min(max(y - (a11 * g2 - a12 * g1) / det, lo), hi)
+        return u, y
 
     def samples(self, y_range: tuple[float, float] | None = None) -> list[Vec]:
         out = []

@@ -86,6 +86,17 @@ VIEWS: dict[str, ViewSpec] = {
             ),
         ),
         ViewSpec(
+            "head",
+            "Head: front, right side, back",
+            False,
+            tuple(
+                PanelSpec(
+                    None, fwd, (0, 1, 0), (("head", None), ("neck", None), ("trunk", None)), {"trunk": (60.4, 61.6)}
+                )
+                for fwd in ((0.0, -0.2, -1.0), (1.0, -0.2, 0.0), (0.0, -0.2, 1.0))
+            ),
+        ),
+        ViewSpec(
             "hand-back",
             "Backs of the hands",
             False,

@@ -878,8 +878,8 @@ def map_(
         typer.Option(
             "--view",
             metavar="VIEW",
-            help="Only these views (repeatable): front, back, side, hand-back, palm, leg-outer, leg-inner, "
-            "foot-top, sole. Default: every view that shows a chosen point.",
+            help="Only these views (repeatable): front, back, side, head, hand-back, palm, leg-outer, "
+            "leg-inner, foot-top, sole. Default: every view that shows a chosen point.",
         ),
     ] = [],  # noqa: B006
     fmt: Annotated[
@@ -954,9 +954,9 @@ def map_(
     positions = _positions(catalog)
     chart = chart_mod.make_chart([(catalog.point(c), s) for c, s in chosen.items()], positions, view or None)
     if chart.unplaced:
-        _warn(f"no position yet for {', '.join(chart.unplaced)}: not drawn")
+        _warn(f"no position yet for {_some(chart.unplaced)}: not drawn")
     if chart.unseen:
-        _warn(f"not seen in the views asked for: {', '.join(chart.unseen)}")
+        _warn(f"not seen in the views asked for: {_some(chart.unseen)}")
     if chosen_fmt in ("svg", "png"):
         from .svg import to_png, to_svg
 
@@ -968,6 +968,11 @@ def map_(
         render.emit(render.to_json(chart_mod.to_data(chart)), output, force=force)
     else:
         render.emit(render.map_preview_for(chart, output), output, force=force)
+
+
+def _some(codes: list[str], most: int = 12) -> str:
+    """Codes for a one-line message: all of a few, the first of many and how many more."""
+    return ", ".join(codes) if len(codes) <= most else f"{', '.join(codes[:most])} and {len(codes) - most} more"
 
 
 def _warn(message: str) -> None:
