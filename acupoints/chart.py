@@ -202,10 +202,13 @@ class Chart(NamedTuple):
     unseen: list[str]  # placed, but shown by none of the chosen views
 
 
-def _panel_parts(spec: PanelSpec) -> list[tuple[str, str | None]]:
+def _panel_parts(positions: Positions, spec: PanelSpec) -> list[tuple[str, str | None]]:
+    """(part, side) pairs a panel draws: a midline part once, a limb on each side asked for."""
     out = []
     for part, side in spec.parts:
-        if part in ("head", "neck", "trunk"):
+        if part not in positions.parts:
+            continue
+        if positions.parts[part].midline:
             out.append((part, None))
         elif side is None:
             out += [(part, "left"), (part, "right")]
@@ -243,7 +246,7 @@ def _project_panel(positions: Positions, spec: PanelSpec) -> _Projected:
         fwd, up = b.mirror(fwd), b.mirror(up)
     cam = b.Camera.looking(fwd, up)
     parts = {}
-    for part, side in _panel_parts(spec):
+    for part, side in _panel_parts(positions, spec):
         proj = [cam.project(p) for p in _samples(positions, part, side, spec.clip.get(part))]
         parts[(part, side)] = (proj, b.hull([(x, y) for x, y, _ in proj]))
     return _Projected(cam, parts)
