@@ -10,6 +10,7 @@ No printing here.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,6 +19,7 @@ from . import body as b
 from .errors import CatalogError
 
 FORMAT = "acupoints-positions/1"
+CACHE_FORMAT = 2
 SPEC_KEYS = frozenset(
     {
         "at",
@@ -101,6 +103,40 @@ class Positions:
         self._strict = strict
         self._parse(data)
 
+    # -- the user's cache (see load_positions) ---------------------------------------------------
+    def to_cache(self) -> dict[str, Any]:
+        from .catalog import _plain
+
+        for code in self._sites:  # every placed point can be asked where it is, cached or not
+            with contextlib.suppress(_Problem):  # but a right-side-only one is no anchor
+                self._resolve_name(code, ())
+        return {
+            "format": CACHE_FORMAT,
+            "parts": _plain(self._part_specs),
+            "guides": [list(g) for g in self.guides],
+            "lines": _plain(self.lines),
+            "landmarks": {k: list(w) for k, w in self.landmarks.items()},
+            "resolved": {k: list(w) for k, w in self._cache.items()},
+            "sites": {c: [[*s[:7], list(s.point), list(s.normal)] for s in ss] for c, ss in self._sites.items()},
+        }
+
+    @classmethod
+    def from_cache(cls, path: Path, data: dict[str, Any]) -> Positions:
+        self = cls.__new__(cls)
+        self.path, self._name, self.problems = path, path.name, []
+        self._part_specs = data["parts"]
+        self.parts = b.build_parts(data["parts"])
+        self.guides = [Guide(*g) for g in data["guides"]]
+        self.lines = data["lines"]
+        self.landmarks = {k: _Where(*w) for k, w in data["landmarks"].items()}
+        self._cache = {k: _Where(*w) for k, w in data["resolved"].items()}
+        self._landmark_specs, self._point_specs = {}, {}
+        self._sites = {
+            c: [Site(*s[:7], tuple(s[7]), tuple(s[8])) for s in ss]  # type: ignore[arg-type]
+            for c, ss in data["sites"].items()
+        }
+        return self
+
     # -- public ---------------------------------------------------------------------------------
     @property
     def placed(self) -> tuple[str, ...]:
@@ -113,14 +149,19 @@ class Positions:
         return code in self._sites
 
     def where(self, name: str) -> b.Surface:
-        """The 3D place of a landmark or a point's first site (left side)."""
-        w = self._resolve_name(name, ())
-        return self._surface(w)
+        """The 3D place of a landmark or a point's first site (left side); KeyError if unknown."""
+        return self._surface(self._named(name))
 
     def chart_of(self, name: str) -> tuple[str, str, float, float]:
         """(part, chart, u, y) of a landmark or a point's first site, on the left or midline."""
-        w = self._resolve_name(name, ())
+        w = self._named(name)
         return w.part, w.chart, w.u, w.y
+
+    def _named(self, name: str) -> _Where:
+        try:
+            return self._resolve_name(name, ())
+        except _Problem as exc:
+            raise KeyError(str(exc)) from None
 
     # -- parsing ----------------------------------------------------------------------------------
     def _err(self, line: int, name: str, message: str) -> None:
@@ -136,6 +177,7 @@ class Positions:
         if not isinstance(body, dict) or not isinstance(body.get("parts"), dict):
             self._err(_line(data, "body"), "body", "expected body: {parts: {...}}")
             return
+        self._part_specs = body["parts"]
         try:
             self.parts = b.build_parts(body["parts"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -413,23 +455,44 @@ def _hint(name: str, options: list[str]) -> str:
 
 
 def load_positions(
-    path: str | Path | None = None, bilateral: dict[str, bool] | None = None, *, strict: bool = True
+    path: str | Path | None = None,
+    bilateral: dict[str, bool] | None = None,
+    *,
+    strict: bool = True,
+    cache: bool = True,
 ) -> Positions:
     """Read and resolve a positions file; raises CatalogError listing every problem.
 
     `bilateral` (code -> bool, from the catalog) mirrors the bilateral points and, when strict,
     makes a code the catalog does not have a problem; not strict, such a point is left out (the
     shipped positions serve a smaller catalog that way). Without it every site is taken as written.
+    Resolving takes about as long as reading the catalog, so a valid file's result is kept in the
+    catalog's cache folder, under a key made of the file's bytes and everything else it used.
     """
+    import marshal
+
     from . import _yamlload
+    from .catalog import _cache_dir, _cache_key, _write_atomic
 
     p = Path(path) if path else default_path()
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise CatalogError([f"{p}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError([f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}"]) from None
+    cache_dir = _cache_dir() if cache else None
+    cache_file = None
+    if cache_dir is not None:
+        used = repr((CACHE_FORMAT, strict, sorted(bilateral.items()) if bilateral is not None else None))
+        cache_file = cache_dir / f"positions-{_cache_key([raw, used.encode()])}.marshal"
+        try:
+            cached = marshal.loads(cache_file.read_bytes())
+            if isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT:
+                return Positions.from_cache(p, cached)
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            pass  # no cache yet, or a damaged one: resolve afresh
     try:
         data, dups = _yamlload.load(text)
     except _yamlload.YamlProblem as exc:
@@ -438,6 +501,11 @@ def load_positions(
     problems = [f"{p.name}:{line}: {msg}" for line, msg in dups] + pos.problems
     if problems:
         raise CatalogError(problems)
+    if cache_file is not None:
+        try:
+            _write_atomic(cache_file, marshal.dumps(pos.to_cache()))
+        except (OSError, ValueError):
+            pass  # a read-only home is no reason to fail a chart
     return pos
 
 

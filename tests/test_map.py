@@ -23,7 +23,8 @@ def pos():
     from acupoints import load_catalog
 
     cat = load_catalog()
-    return positions.load_positions(bilateral={p.code: p.bilateral for p in cat.points})
+    # module-scoped, so set up before the per-test cache folder: read afresh, cache untouched
+    return positions.load_positions(bilateral={p.code: p.bilateral for p in cat.points}, cache=False)
 
 
 @pytest.fixture(scope="module")
@@ -564,3 +565,28 @@ def test_png_is_not_written_to_a_terminal(cli, monkeypatch):
     monkeypatch.setattr(render, "is_terminal", lambda stream=None: True)
     code, out, err = cli("map", "ST36", "-f", "png")
     assert code == 2 and "a PNG is binary: write it to a file with -o chart.png" in err
+
+
+def test_cached_positions_are_the_positions(tmp_path, monkeypatch, catalog):
+    monkeypatch.setenv("ACUPOINTS_CACHE_DIR", str(tmp_path / "cache"))
+    bilateral = {p.code: p.bilateral for p in catalog.points}
+    fresh = positions.load_positions(bilateral=bilateral)
+    assert len(list((tmp_path / "cache").glob("positions-*.marshal"))) == 1
+    cached = positions.load_positions(bilateral=bilateral)
+    assert cached.placed == fresh.placed
+    assert all(cached.sites(c) == fresh.sites(c) for c in fresh.placed)
+    assert all(cached.where(n) == fresh.where(n) for n in fresh.landmarks)
+    assert cached.chart_of("ST36") == fresh.chart_of("ST36") and cached.guides == fresh.guides
+    a = chart.make_chart([(catalog.point("KI1"), None)], fresh)
+    b_ = chart.make_chart([(catalog.point("KI1"), None)], cached)
+    assert chart.to_data(a) == chart.to_data(b_)
+    # a changed file is read afresh, never served stale
+    changed = tmp_path / "positions.yaml"
+    changed.write_text(
+        (ROOT / "data" / "positions.yaml")
+        .read_text(encoding="utf-8")
+        .replace("ST36: {between: [ST35, ST41], cun: 3}", "ST36: {between: [ST35, ST41], cun: 4}"),
+        encoding="utf-8",
+    )
+    moved = positions.load_positions(changed, bilateral=bilateral)
+    assert moved.chart_of("ST36")[3] == pytest.approx(fresh.chart_of("ST36")[3] - 1, abs=0.01)
