@@ -182,6 +182,44 @@ def test_positions_agree_with_the_cun_in_the_location_texts(pos, catalog):
     assert not off, off
 
 
+# The parts a point of each catalog region may be drawn on (the neck's top is under the jaw, its
+# bottom inside the shoulders; the hip spans trunk and thigh; the ankle's hollows lie on the leg).
+REGION_PARTS = {
+    "head": {"head"},
+    "face": {"head"},
+    "neck": {"neck", "head", "trunk"},
+    "chest": {"trunk"},
+    "abdomen": {"trunk"},
+    "back": {"trunk"},
+    "upper-back": {"trunk"},
+    "lower-back": {"trunk"},
+    "perineum": {"trunk"},
+    "axilla": {"trunk", "upper-arm"},
+    "shoulder": {"trunk", "upper-arm"},
+    "upper-arm": {"upper-arm"},
+    "elbow": {"upper-arm", "forearm"},
+    "forearm": {"forearm"},
+    "wrist": {"forearm", "hand"},
+    "hand": {"hand", "thumb"},
+    "hip": {"trunk", "thigh"},
+    "thigh": {"thigh", "trunk"},
+    "knee": {"thigh", "leg"},
+    "lower-leg": {"leg"},
+    "ankle": {"leg", "foot"},
+    "foot": {"foot"},
+}
+
+
+def test_each_point_is_drawn_in_its_region(pos, catalog):
+    wrong = [
+        f"{p.code} ({p.region}) on the {s.part}"
+        for p in catalog.points
+        for s in pos.sites(p.code)
+        if s.part not in REGION_PARTS[p.region]
+    ]
+    assert not wrong, wrong
+
+
 def test_leg_close_ups_follow_the_turn_out(pos):
     """The outer-leg camera looks at the front-outer face of the turned leg: ST36 (front) and
     GB34 (outer side) both face it squarely, on each leg."""
