@@ -211,6 +211,11 @@ def _place_label(
 ) -> tuple[float, float, str, tuple[float, float] | None]:
     """A place for a marker's label that covers as few other labels and markers as it can."""
     w, h = 0.62 * size * len(text), size
+    reach = r + 30 + w  # only what lies this near can overlap a candidate
+    placed_near = [
+        q for q in placed if q[2] > cx - reach and q[0] < cx + reach and q[3] > cy - reach and q[1] < cy + reach
+    ]
+    dots_near = [d for d in dots if abs(d[0] - cx) < reach and abs(d[1] - cy) < reach]
     best: tuple[float, tuple[float, float, str, tuple[float, float] | None, tuple[float, float, float, float]]] | None
     best = None
     for dist, cost_far in ((r + 2, 0.0), (r + 14, 3.0), (r + 28, 6.0)):
@@ -222,8 +227,8 @@ def _place_label(
             top = ay - h / 2 if dy == 0 else (ay - h if dy < 0 else ay)
             box = (left, top, left + w, top + h)
             cost = cost_far + (0.5 if dx < 0 else 0.0)
-            cost += sum(_overlap(box, q) for q in placed) / (w * h) * 10
-            cost += sum(1.0 for px, py, pr in dots if _overlap(box, (px - pr, py - pr, px + pr, py + pr)) > 0) * 2
+            cost += sum(_overlap(box, q) for q in placed_near) / (w * h) * 10
+            cost += sum(1.0 for px, py, pr in dots_near if _overlap(box, (px - pr, py - pr, px + pr, py + pr)) > 0) * 2
             if box[0] < x0 - 6 or box[2] > x1 + 6:
                 cost += 1.5
             if best is None or cost < best[0]:
