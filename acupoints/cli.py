@@ -929,8 +929,8 @@ def map_(
         if _is_rx_file(text):
             for item in _read_rx(text)["points"]:
                 code = catalog.lookup(item["code"]).code
-                sides = item.get("sides", "both")
-                chosen[code] = None if sides == "both" else {sides}
+                sides = item.get("sides")  # both, left, right or midline
+                chosen[code] = {sides} if sides in ("left", "right") else None
         else:
             chosen.setdefault(catalog.lookup(text).code, None)
     if condition or meridian:
