@@ -628,3 +628,17 @@ def test_cached_positions_are_the_positions(tmp_path, monkeypatch, catalog):
     )
     moved = positions.load_positions(changed, bilateral=bilateral)
     assert moved.chart_of("ST36")[3] == pytest.approx(fresh.chart_of("ST36")[3] - 1, abs=0.01)
+
+
+def test_a_draft_of_positions_is_checked_over_the_shipped_file(tmp_path, capsys):
+    from acupoints._draft_positions import check_files
+
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("points:\n  ST36: {at: ST35}\n", encoding="utf-8")
+    assert check_files([str(draft)]) == 1
+    assert f"{draft}:2: ST36: already defined (in points)" in capsys.readouterr().out
+    shipped = (ROOT / "data" / "positions.yaml").read_text(encoding="utf-8")
+    draft.write_text("points:\n  XX1: {at: nipple}\n", encoding="utf-8")
+    assert check_files([str(draft)]) == 1
+    assert f"{draft}:2: XX1: no such point in the catalog" in capsys.readouterr().out
+    assert (ROOT / "data" / "positions.yaml").read_text(encoding="utf-8") == shipped  # only read
