@@ -316,6 +316,7 @@ class Catalog:
         self._built: dict[str, m.Point] = {}
         self._references_raw: dict[str, dict[str, Any]] = data["references"]
         self._references: dict[str, m.Reference] | None = None
+        self._positions: Any = None
         self.sources: dict[str, dict[str, Any]] = data["sources"]
         self._conditions: dict[str, dict[str, Any]] | None = None
 
@@ -328,6 +329,17 @@ class Catalog:
 
     def __contains__(self, code: object) -> bool:
         return code in self._raw
+
+    def positions(self) -> Any:
+        """Where the points are, for `map`: positions.yaml beside this catalog (which must match
+        it), else the shipped one (points this catalog lacks are left out). Read on first use."""
+        if self._positions is None:
+            from .positions import load_positions
+
+            path = _companion(self.path, "positions.yaml")
+            bilateral = {p.code: p.bilateral for p in self.points}
+            self._positions = load_positions(path, bilateral, strict=path.parent == self.path.parent)
+        return self._positions
 
     @property
     def codes(self) -> tuple[str, ...]:

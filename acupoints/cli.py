@@ -849,17 +849,6 @@ class MapFormat(StrEnum):
     json = "json"
 
 
-def _positions(catalog: Any) -> Any:
-    """positions.yaml beside the catalog in use, else the shipped one (which may place points
-    another catalog does not have: those are left out)."""
-    from .catalog import _companion
-    from .positions import load_positions
-
-    path = _companion(catalog.path, "positions.yaml")
-    beside = path.parent == catalog.path.parent
-    return load_positions(path, {p.code: p.bilateral for p in catalog.points}, strict=beside)
-
-
 @app.command("map")
 def map_(
     ctx: typer.Context,
@@ -951,7 +940,7 @@ def map_(
         chosen_fmt = {"txt": "preview"}.get(suffix, suffix)
     if chosen_fmt == "png" and not output and render.is_terminal():
         raise errors.UsageError("a PNG is binary: write it to a file with -o chart.png")
-    positions = _positions(catalog)
+    positions = catalog.positions()
     chart = chart_mod.make_chart([(catalog.point(c), s) for c, s in chosen.items()], positions, view or None)
     if chart.unplaced:
         _warn(f"no position yet for {_some(chart.unplaced)}: not drawn")
@@ -1002,7 +991,7 @@ def validate(
     target = path or (ctx.obj or {}).get("catalog")
     try:
         catalog = load_catalog(target, cache=False)
-        positions = _positions(catalog)
+        positions = catalog.positions()
     except errors.CatalogError as exc:
         for problem in exc.problems:
             sys.stderr.write(problem + "\n")

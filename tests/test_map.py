@@ -642,3 +642,15 @@ def test_a_draft_of_positions_is_checked_over_the_shipped_file(tmp_path, capsys)
     assert check_files([str(draft)]) == 1
     assert f"{draft}:2: XX1: no such point in the catalog" in capsys.readouterr().out
     assert (ROOT / "data" / "positions.yaml").read_text(encoding="utf-8") == shipped  # only read
+
+
+def test_the_python_api_draws_a_chart(catalog):
+    from acupoints.svg import to_svg
+
+    pos = catalog.positions()
+    assert pos is catalog.positions()  # read once
+    ch = chart.make_chart([(catalog.get("ST36"), None), (catalog.get("LI4"), {"left"})], pos)
+    assert [(e.code, e.sides) for e in ch.entries] == [("ST36", ("left", "right")), ("LI4", ("left",))]
+    root = ET.fromstring(to_svg(ch, title="t", notice="n"))
+    li4 = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "pt-LI4")
+    assert {c.get("data-side") for c in li4.findall(f"{SVG}circle")} == {"left"}
