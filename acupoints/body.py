@@ -102,7 +102,6 @@ class Part:
     name: str
     charts: tuple[str, ...]
     midline: bool  # a part of the midline (trunk, neck, head): the right side is its mirror half
-    region: str
 
     def at(self, chart: str, u: float, y: float) -> Surface:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -145,7 +144,6 @@ class Tube(Part):
         self.name = name
         self.charts = (name,)
         self.midline = bool(spec.get("midline", False))
-        self.region = spec.get("region", name)
         self.root: Vec = tuple(float(x) for x in spec["root"])  # type: ignore[assignment]
         self.axis: Vec = norm(tuple(float(x) for x in spec.get("axis", (0, 1, 0))))  # type: ignore[arg-type]
         front = tuple(float(x) for x in spec.get("front", (0, 0, 1)))
@@ -268,7 +266,6 @@ class Head(Part):
         self.name = name
         self.charts = ("head", "ear")
         self.midline = True
-        self.region = "head"
         self.centre: Vec = tuple(float(x) for x in spec["centre"])  # type: ignore[assignment]
         self.radii: Vec = tuple(float(x) for x in spec["radii"])  # type: ignore[assignment]
         # midline: rows (s, angle in degrees in the sagittal plane: 0 forwards, 90 up, 180 back)

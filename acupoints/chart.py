@@ -194,6 +194,12 @@ class Entry(NamedTuple):
     sites: int  # how many places on the body, counting both sides
     views: tuple[str, ...]  # the views that show it
 
+    def shown(self) -> str:
+        """Where it is drawn, for a legend: "front, leg-outer", with " [left only]" if one-sided."""
+        views = ", ".join(self.views) or "not in these views"
+        one_sided = self.sides not in (("left", "right"), ("midline",))
+        return views + (f" [{'/'.join(self.sides)} only]" if one_sided else "")
+
 
 class Chart(NamedTuple):
     views: list[View]

@@ -704,7 +704,7 @@ def _raster(panel: Any, scale: float) -> tuple[list[list[int]], int, int]:
     return grid, w, h
 
 
-def _panel_cells(panel: Any, scale: float, keys: dict[str, str]) -> tuple[list[list[Any]], int]:
+def _panel_cells(panel: Any, scale: float) -> tuple[list[list[Any]], int]:
     """Rows of cells; a cell is (top pixel, bottom pixel) or a point's code."""
     grid, w, h = _raster(panel, scale)
     rows: list[list[Any]] = [[(grid[2 * r][i], grid[2 * r + 1][i]) for i in range(w)] for r in range(h // 2)]
@@ -737,7 +737,7 @@ def map_preview(chart: Any, *, width: int, colour: bool, rows: int = 22) -> Any:
         if total > width - 2:  # a narrow terminal: make the view smaller, not wrapped
             scale *= (width - 2) / total
         for p in view.panels:
-            cells, w = _panel_cells(p, scale, keys)
+            cells, w = _panel_cells(p, scale)
             name = view.name + (f" ({p.side})" if p.side else "")
             blocks.append((name, cells, w))
     shade = {0: None, 1: "grey62", 2: "grey39"}
@@ -798,12 +798,10 @@ def map_preview(chart: Any, *, width: int, colour: bool, rows: int = 22) -> Any:
         used += need
     flush()
     for e in chart.entries:
-        views = ", ".join(e.views) or "not in these views"
-        sides = "" if e.sides in (("left", "right"), ("midline",)) else f" [{'/'.join(e.sides)} only]"
         t = Text()
         t.append(f"{keys[e.code]} ", style=f"bold white on {channel_colour(e.meridian)}" if colour else None)
         t.append(f" {e.code:<8}", style="bold cyan" if colour else None)
-        t.append(f"{e.pinyin} {e.hanzi}  {e.english}  ({views}{sides})")
+        t.append(f"{e.pinyin} {e.hanzi}  {e.english}  ({e.shown()})")
         lines.append(t)
     if chart.unplaced:
         lines.append(Text(f"Not drawn (no position yet): {', '.join(chart.unplaced)}"))

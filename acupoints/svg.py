@@ -66,7 +66,6 @@ class _Layout:
             x += w_total + GAP * 1.5
             row_h = max(row_h, height + 20)
         self.bottom = y + row_h + 10
-        self.width = width
 
     @staticmethod
     def to_px(panel: Panel, left: float, top: float, scale: float, x: float, y: float) -> tuple[float, float]:
@@ -178,9 +177,7 @@ def to_svg(chart: Chart, *, title: str, notice: str, width: float = 1000.0) -> s
         out.append(f'<text x="{cx + 14}" y="16" font-size="10" fill="#666">{head}</text>')
     for i, e in enumerate(chart.entries):
         ry = 32 + 16 * i
-        views = ", ".join(e.views) or "not in these views"
-        sides = "" if e.sides == ("left", "right") or e.sides == ("midline",) else f" [{'/'.join(e.sides)} only]"
-        cells = (e.code, e.pinyin, f"{e.hanzi}  {e.meridian}", e.english, views + sides)
+        cells = (e.code, e.pinyin, f"{e.hanzi}  {e.meridian}", e.english, e.shown())
         out.append(f'<g class="legend-row" data-code={quoteattr(e.code)}>')
         out.append(f'<circle cx="5" cy="{ry - 4}" r="4.5" fill="{colour(e.meridian)}"/>')
         for cx, cell in zip(cols, cells, strict=True):
