@@ -1,40 +1,36 @@
-"""The `acupoints` command: arguments in, a domain call, a renderer out.
+"""The `acupoints` command: arguments in, a domain call, a writer out.
 
-Every error becomes one line on stderr, `acupoints: error: ...`, and an exit code from
-model.ExitCode (0 ok, also for an empty result; 1 data or file error; 2 usage; 130 interrupted).
+Each command parses its arguments, calls the domain, and hands the Result to
+`acupoints.output`, which picks the format once and writes it. Every error becomes one line
+on stderr, `acupoints: error: ...`, and an exit code from errors.ExitCode (0 ok, also for an
+empty result; 1 data or file error, or findings for `check`; 2 usage; 130 interrupted).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
 
 from . import (
     __version__,
     errors,  # not the model: it loads with the catalog, not on every call
 )
+from .output.formats import ExportFormat, MapFormat, RecordFormat, RxFormat
 
+# click's exception classes, found through typer's public BadParameter: typer 0.24-0.25 use click
+# itself, later versions a private copy (typer._click), and neither path is public in both.
+_CLICK_ERRORS = {c.__name__: c for c in typer.BadParameter.__mro__}
+ClickException: type[Exception] = _CLICK_ERRORS["ClickException"]
+ClickUsageError: type[Exception] = _CLICK_ERRORS["UsageError"]
 
-class Format(StrEnum):
-    table = "table"
-    plain = "plain"
-    json = "json"
-    csv = "csv"
-    yaml = "yaml"
-
-
-class RxFormat(StrEnum):
-    table = "table"
-    plain = "plain"
-    json = "json"
-    csv = "csv"
-    yaml = "yaml"
-    markdown = "markdown"
+Format = RecordFormat  # the name older code and docs use
 
 
 class Vocabulary(StrEnum):
@@ -69,15 +65,18 @@ class _Group(TyperGroup):
             code = _fail(_catalog_line(exc), errors.ExitCode.DATA)
         except errors.AcupointsError as exc:
             code = _fail(str(exc), exc.exit_code)
-        except click_exc.NoSuchOption as exc:
-            hint = f"; did you mean {exc.possibilities[0]}?" if exc.possibilities else ""
-            where = f" (see: acupoints {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.parent else ""
-            code = _fail(f"no option {exc.option_name}{hint}{where}", errors.ExitCode.USAGE)
-        except click_exc.UsageError as exc:
-            cmd = exc.ctx.command_path if exc.ctx else "acupoints"
-            code = _fail(f"{exc.format_message()} (see: {cmd} --help)", errors.ExitCode.USAGE)
-        except click_exc.ClickException as exc:
-            code = _fail(exc.format_message(), exc.exit_code)
+        except ClickUsageError as exc:
+            ctx: Any = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoSuchOption":
+                found: Any = getattr(exc, "possibilities", None)
+                hint = f"; did you mean {found[0]}?" if found else ""
+                where = f" (see: acupoints {ctx.info_name} --help)" if ctx and ctx.parent else ""
+                code = _fail(f"no option {getattr(exc, 'option_name', '')}{hint}{where}", errors.ExitCode.USAGE)
+            else:
+                cmd = ctx.command_path if ctx else "acupoints"
+                code = _fail(f"{exc.format_message()} (see: {cmd} --help)", errors.ExitCode.USAGE)  # type: ignore[attr-defined]
+        except ClickException as exc:
+            code = _fail(exc.format_message(), exc.exit_code)  # type: ignore[attr-defined]
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
             code = errors.ExitCode.INTERRUPTED
@@ -149,18 +148,30 @@ def _complete_points(ctx: typer.Context, incomplete: str) -> list[str]:
     return [c for c in catalog.codes if c.startswith(prefix)]
 
 
+def _complete_conditions(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The conditions the catalog's conditions.yaml declares."""
+    from .catalog import load_catalog
+
+    try:
+        catalog = load_catalog((ctx.find_root().params or {}).get("catalog"))
+        names = list(catalog.conditions)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [c for c in names if c.lower().startswith(incomplete.lower())]
+
+
 def _completer(kind: str) -> Any:
     def complete(incomplete: str) -> list[str]:
         from . import model
+        from .flags import LIMBS
 
         values = {
-            "condition": list(model.CONDITIONS),
             "region": list(model.REGIONS),
             "modality": list(model.MODALITIES),
             "meridian": list(model.MERIDIANS),
             "category": list(model.CATEGORIES),
             "caution": list(model.CAUTION_KINDS),
-            "limb": ["left-arm", "right-arm", "left-leg", "right-leg"],
+            "limb": list(LIMBS),
         }[kind]
         return [v for v in values if v.lower().startswith(incomplete.lower())]
 
@@ -173,9 +184,11 @@ def _load(ctx: typer.Context) -> Any:
     return load_catalog(ctx.obj.get("catalog") if ctx.obj else None)
 
 
+CONDITION_HELP = "A condition code (see: acupoints vocab condition)."
+
 # The filters `list`, `export` and `quiz` share: each may be given more than once.
 ConditionOpt = Annotated[
-    list[str], typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+    list[str], typer.Option("--condition", "-c", autocompletion=_complete_conditions, help=CONDITION_HELP)
 ]
 RegionOpt = Annotated[
     list[str],
@@ -203,7 +216,7 @@ CategoryOpt = Annotated[
 
 
 FormatOpt = Annotated[
-    Format | None,
+    RecordFormat | None,
     typer.Option(
         "--format",
         "-f",
@@ -231,10 +244,77 @@ FieldsOpt = Annotated[
 ]
 
 
-def _fmt(fmt: Format | None, output: str | None) -> str:
-    from .render import pick_format
+def _write(result: Any, fmt: StrEnum | None, output: str | None, force: bool, choices: type[StrEnum]) -> None:
+    """Hand a result to the writers: the format is chosen there, once, for every command."""
+    from . import output as out
+    from .output.formats import offered
 
-    return pick_format(fmt.value if fmt else None, output)
+    if choices is MapFormat:  # a chart previews on a terminal and in a pipe alike; FILE.txt holds the preview
+        options: dict[str, Any] = {"terminal": "preview", "pipe": "preview", "suffixes": {".txt": "preview"}}
+    else:
+        options = {}
+    chosen = out.choose(fmt.value if fmt else None, output, offered(choices), **options)
+    out.write(result, chosen, output, force=force)
+
+
+def _fields(fields: str | None) -> tuple[str, ...] | None:
+    if not fields:
+        return None
+    from . import model as m
+
+    chosen = tuple(f.strip() for f in fields.split(",") if f.strip())
+    for f in chosen:
+        if f not in m.EXPORT_FIELDS:
+            import difflib
+
+            close = difflib.get_close_matches(f, m.EXPORT_FIELDS, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise errors.UsageError(f"unknown field {f!r}{hint} (fields: {', '.join(m.EXPORT_FIELDS)})")
+    return chosen
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_patient_flags(func: F) -> F:
+    """Give a command one option per patient flag, built from the declaration in acupoints.flags,
+    and hand it the flags as one `flags` argument."""
+    from .flags import Flags, specs
+
+    sig = inspect.signature(func, eval_str=True)
+    made = []
+    for spec in specs():
+        if spec.limbs:
+            opt = typer.Option(spec.option, metavar="LIMB", help=spec.help, autocompletion=_completer("limb"))
+            made.append(
+                inspect.Parameter(
+                    spec.name, inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[list[str], opt]
+                )
+            )
+        else:
+            made.append(
+                inspect.Parameter(
+                    spec.name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=False,
+                    annotation=Annotated[bool, typer.Option(spec.option, help=spec.help)],
+                )
+            )
+    params = [p for p in sig.parameters.values() if p.name != "flags"]
+    at = next((i for i, p in enumerate(params) if p.name in ("fmt", "output", "force")), len(params))
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) if p.kind is not p.VAR_KEYWORD else p for p in params]
+    params[at:at] = made
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        values = {s.name: kwargs.pop(s.name) for s in specs()}
+        return func(
+            *args, flags=Flags(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}), **kwargs
+        )
+
+    command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command  # type: ignore[return-value]
 
 
 @app.command()
@@ -262,16 +342,17 @@ def show(
 
       acupoints show LI4 -f json
     """
-    from . import render
+    from . import rxfile
+    from .results import PointPages
 
     catalog = _load(ctx)
     found = []
     for text in points:
-        if _is_rx_file(text):  # a saved prescription: show its points
-            found += [catalog.lookup(p["code"]) for p in _read_rx(text)["points"]]
+        if rxfile.is_rx_file(text):  # a saved prescription: show its points
+            found += [catalog.lookup(p.code) for p in rxfile.read(text).points]
         else:
             found.append(catalog.lookup(text))
-    render.emit(render.show_points(found, catalog, _fmt(fmt, output)), output, force=force)
+    _write(PointPages(found, catalog), fmt, output, force, RecordFormat)
 
 
 @app.command("list")
@@ -309,11 +390,10 @@ def list_(
 
       acupoints list --meridian ST --category he-sea --fields code,pinyin,english
     """
-    from . import render
+    from .results import PointList
 
-    chosen = render.check_fields(fields)
-    catalog = _load(ctx)
-    found = catalog.filter(
+    chosen = _fields(fields)
+    found = _load(ctx).filter(
         condition=condition,
         region=region,
         modality=modality,
@@ -321,7 +401,8 @@ def list_(
         category=category,
         exclude_caution=exclude_caution,
     )
-    render.emit(render.point_list(found, _fmt(fmt, output), chosen, title=f"{len(found)} points"), output, force=force)
+    title = f"{len(found)} point{'' if len(found) == 1 else 's'}"
+    _write(PointList(found, chosen, title=title), fmt, output, force, RecordFormat)
 
 
 @app.command()
@@ -343,11 +424,11 @@ def meridian(
 
       acupoints meridian LR -f json
     """
-    from . import render
+    from .results import ChannelView
 
-    chosen = render.check_fields(fields)
+    chosen = _fields(fields)
     view = _load(ctx).channel(channel)
-    render.emit(render.channel_view(view, _fmt(fmt, output), chosen), output, force=force)
+    _write(ChannelView(view["channel"], view["points"], chosen), fmt, output, force, RecordFormat)
 
 
 @app.command()
@@ -370,15 +451,12 @@ def search(
 
       acupoints search 'knee pain' -n 5 -f json
     """
-    from . import render
+    from .results import PointList
 
-    chosen = render.check_fields(fields)
-    catalog = _load(ctx)
+    chosen = _fields(fields)
     query = " ".join(text)
-    found = [p for p, _ in catalog.search(query, limit=limit)]
-    render.emit(
-        render.point_list(found, _fmt(fmt, output), chosen, title=f"best matches for {query!r}"), output, force=force
-    )
+    found = [p for p, _ in _load(ctx).search(query, limit=limit)]
+    _write(PointList(found, chosen, title=f"best matches for {query!r}"), fmt, output, force, RecordFormat)
 
 
 @app.command()
@@ -400,65 +478,15 @@ def vocab(
 
       acupoints vocab -f json
     """
-    from . import render
+    from .results import Vocabularies
 
     catalog = _load(ctx)
-    chosen = _fmt(fmt, output)
     kinds = [kind.value] if kind else [v.value for v in Vocabulary]
-    if chosen in ("json", "yaml") and not kind:
-        data = {k: [{"value": v, "points": n, "about": a} for v, n, a in catalog.vocabulary(k)] for k in kinds}
-        render.emit(render.to_json(data) if chosen == "json" else render.to_yaml(data), output, force=force)
-        return
-    parts = [render.vocab_table(k, catalog.vocabulary(k), chosen) for k in kinds]
-    if all(isinstance(x, str) for x in parts):
-        if chosen == "plain" and not kind:
-            parts = [
-                "".join(f"{k}\t{line}\n" for line in part.splitlines()) for k, part in zip(kinds, parts, strict=True)
-            ]
-        render.emit("".join(parts), output, force=force)
-    else:
-        from rich.console import Group
-
-        render.emit(Group(*parts), output, force=force)
-
-
-def _flags(
-    pregnant: bool,
-    pacemaker: bool,
-    anticoagulants: bool,
-    lymphoedema: list[str],
-    diabetic_foot: bool,
-    low_platelets: bool,
-) -> Any:
-    from .safety import Flags, parse_limb
-
-    return Flags(
-        pregnant,
-        pacemaker,
-        anticoagulants,
-        tuple(dict.fromkeys(parse_limb(x) for x in lymphoedema)),
-        diabetic_foot,
-        low_platelets,
+    _write(
+        Vocabularies([(k, catalog.vocabulary(k)) for k in kinds], kind is not None), fmt, output, force, RecordFormat
     )
 
 
-PregnantOpt = Annotated[bool, typer.Option("--pregnant", help="The patient is pregnant.")]
-PacemakerOpt = Annotated[
-    bool, typer.Option("--pacemaker", help="Any implanted electronic device (pacemaker, defibrillator).")
-]
-AnticoagOpt = Annotated[
-    bool, typer.Option("--anticoagulants", help="Takes anticoagulants, or has a bleeding disorder.")
-]
-LymphOpt = Annotated[
-    list[str],
-    typer.Option(
-        "--lymphoedema",
-        metavar="LIMB",
-        help="A limb with or at risk of lymphoedema: left-arm, right-arm, left-leg, right-leg (repeatable).",
-    ),
-]
-FootOpt = Annotated[bool, typer.Option("--diabetic-foot", help="A neuropathic diabetic foot.")]
-PlateletOpt = Annotated[bool, typer.Option("--low-platelets", help="A low platelet count.")]
 RxFormatOpt = Annotated[
     RxFormat | None,
     typer.Option(
@@ -478,7 +506,10 @@ def _codes_list(values: list[str]) -> tuple[str, ...]:
 def evidence(
     ctx: typer.Context,
     condition: Annotated[
-        str | None, typer.Argument(metavar="[CONDITION]", help="DPN, CIPN or PHN; all when left out.")
+        str | None,
+        typer.Argument(
+            metavar="[CONDITION]", help="A condition code; all when left out.", autocompletion=_complete_conditions
+        ),
     ] = None,
     point: Annotated[
         str | None,
@@ -503,75 +534,20 @@ def evidence(
 
       acupoints evidence DPN -f json
     """
-    from . import render
+    from . import evidence as ev
 
     catalog = _load(ctx)
     conds = [catalog.check_value("condition", condition)] if condition else list(catalog.conditions)
-    sections = []
-    if point:
-        p = catalog.lookup(point)
-        for cond in conds:
-            used = [r for r in catalog.references.values() if r.condition == cond and p.code in r.codes]
-            maybe = [r for r in catalog.references.values() if r.condition == cond and p.code in r.uncertain_codes]
-            if not used and not maybe:
-                continue
-            notes = [
-                f"{r.short} names '{' or '.join(r.uncertain_codes)}': whether it used {p.code} is uncertain."
-                for r in maybe
-            ]
-            if any(r.points_source == "secondary" for r in used):
-                notes.append("Point lists marked [secondary summary] come from a third-party summary, not the paper.")
-            notes.append("That a study chose a point does not show that the point works.")
-            sections.append(
-                {
-                    "title": f"{p.code} {p.pinyin} in {cond} studies",
-                    "condition": cond,
-                    "point": p.code,
-                    "summary": [f"{len(used)} {cond} stud{'y' if len(used) == 1 else 'ies'} used {p.code}."],
-                    "studies": used + maybe,
-                    "notes": notes,
-                }
-            )
-        if not sections:
-            sections.append(
-                {
-                    "title": f"{p.code} {p.pinyin}",
-                    "point": p.code,
-                    "studies": [],
-                    "summary": [f"No study in the references used {p.code}."],
-                    "notes": [],
-                }
-            )
-    else:
-        for cond in conds:
-            info = catalog.conditions[cond]
-            refs = sorted((r for r in catalog.references.values() if r.condition == cond), key=lambda r: -r.year)
-            summary = [info["evidence"]["direction"]]
-            summary += [
-                f"- {d['text']} ({', '.join(catalog.references[i].short for i in d['cites'])})"
-                for d in info["evidence"]["details"]
-            ]
-            summary.append(f"Where it is felt: {' '.join(info['felt'].split())}")
-            notes = []
-            if any(r.points_source == "secondary" for r in refs):
-                notes.append("Point lists marked [secondary summary] come from a third-party summary, not the paper.")
-            sections.append(
-                {
-                    "title": f"{cond}: {info['name']}",
-                    "condition": cond,
-                    "summary": summary,
-                    "studies": refs,
-                    "notes": notes,
-                }
-            )
-    render.emit(render.evidence_view(sections, _fmt(fmt, output)), output, force=force)
+    view = ev.for_point(catalog, point, conds) if point else ev.for_conditions(catalog, conds)
+    _write(view, fmt, output, force, RecordFormat)
 
 
 @app.command()
+@with_patient_flags
 def prescribe(
     ctx: typer.Context,
     condition: Annotated[
-        str, typer.Option("--condition", "-c", autocompletion=_completer("condition"), help="DPN, CIPN or PHN.")
+        str, typer.Option("--condition", "-c", autocompletion=_complete_conditions, help=CONDITION_HELP)
     ],
     modality: Annotated[
         str | None,
@@ -593,12 +569,7 @@ def prescribe(
         list[str], typer.Option("--include", metavar="CODES", help="Points to include, e.g. LI4,ST36.")
     ] = [],  # noqa: B006
     avoid: Annotated[list[str], typer.Option("--avoid", metavar="CODES", help="Points to leave out.")] = [],  # noqa: B006
-    pregnant: PregnantOpt = False,
-    pacemaker: PacemakerOpt = False,
-    anticoagulants: AnticoagOpt = False,
-    lymphoedema: LymphOpt = [],  # noqa: B006
-    diabetic_foot: FootOpt = False,
-    low_platelets: PlateletOpt = False,
+    flags: Any = None,
     fmt: RxFormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -617,10 +588,9 @@ def prescribe(
 
       acupoints prescribe --condition PHN --pregnant -f markdown -o handout.md
     """
-    from . import render
+    from .prescribe import PrescriptionReport
     from .prescribe import prescribe as build
 
-    flags = _flags(pregnant, pacemaker, anticoagulants, lymphoedema, diabetic_foot, low_platelets)
     catalog = _load(ctx)
     rx = build(
         catalog,
@@ -632,43 +602,11 @@ def prescribe(
         avoid=_codes_list(avoid),
         flags=flags,
     )
-    chosen = fmt.value if fmt else None
-    if not chosen and output and output.endswith(".md"):
-        chosen = "markdown"
-    render.emit(render.prescription_view(rx, catalog, _fmt_value(chosen, output)), output, force=force)
-
-
-def _fmt_value(fmt: str | None, output: str | None) -> str:
-    from .render import pick_format
-
-    return pick_format(fmt, output)
-
-
-def _read_rx(path: str) -> dict[str, Any]:
-    from pathlib import Path
-
-    from . import _yamlload
-    from .prescribe import load_saved
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise errors.UsageError(f"{path}: no such file (a saved prescription is read from a .yaml file)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise errors.UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        data, _ = _yamlload.load(text)
-    except _yamlload.YamlProblem as exc:
-        raise errors.UsageError(f"{path}:{exc.line}: {exc.message}") from None
-    return load_saved(data)
-
-
-def _is_rx_file(text: str) -> bool:
-    """A saved prescription: any argument ending in .yaml or .yml (no point name does)."""
-    return text.lower().endswith((".yaml", ".yml"))
+    _write(PrescriptionReport(rx, catalog), fmt, output, force, RxFormat)
 
 
 @app.command()
+@with_patient_flags
 def check(
     ctx: typer.Context,
     points: Annotated[
@@ -682,12 +620,7 @@ def check(
         str | None,
         typer.Option("--modality", "-m", autocompletion=_completer("modality"), help="The modality planned."),
     ] = None,
-    pregnant: PregnantOpt = False,
-    pacemaker: PacemakerOpt = False,
-    anticoagulants: AnticoagOpt = False,
-    lymphoedema: LymphOpt = [],  # noqa: B006
-    diabetic_foot: FootOpt = False,
-    low_platelets: PlateletOpt = False,
+    flags: Any = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -705,43 +638,35 @@ def check(
 
       acupoints check LR3 GB42 --pair LR3-GB42 --modality electro --pacemaker
     """
-    from . import render
-    from .prescribe import saved_flags
+    from . import rxfile
+    from .safety import CheckReport
     from .safety import check as run_check
 
-    flags = _flags(pregnant, pacemaker, anticoagulants, lymphoedema, diabetic_foot, low_platelets)
     texts: list[str] = []
     pairs: list[tuple[str, str, str]] = []
     for item in points:
-        if _is_rx_file(item):
-            rx = _read_rx(item)
-            texts += [p["code"] for p in rx["points"]]
-            for pr in rx.get("pairs") or []:
-                a, b = pr["points"]
-                pairs.append((a, b, pr.get("sides", "both")))
-            flags = flags.merged(saved_flags(rx))  # the saved flags still hold
-            modality = modality or rx.get("modality")
+        if rxfile.is_rx_file(item):
+            saved = rxfile.read(item)
+            texts += [p.code for p in saved.points]
+            pairs += saved.pairs
+            flags = flags.merged(saved.flags)  # the saved flags still hold
+            modality = modality or saved.modality
         else:
             texts.append(item)
     for spec in pair:
-        ends, _, side = spec.partition(":")
-        a, sep, b = ends.partition("-")
-        if not sep or not a or not b:
-            raise errors.UsageError(f"--pair {spec!r}: write two points joined by '-', e.g. LR3-GB42:left")
-        pairs.append((a, b, side or "both"))
+        try:
+            pairs.append(rxfile.parse_pair(spec))
+        except errors.UsageError as exc:
+            raise errors.UsageError(f"--pair {exc}") from None
     catalog = _load(ctx)
     if modality:
         modality = catalog.check_value("modality", modality)
     if pairs and not modality:
         modality = "electro"
     findings = run_check(catalog, texts, pairs=tuple(pairs), flags=flags, modality=modality)
-    render.emit(render.check_view(findings, texts, catalog, _fmt(fmt, output)), output, force=force)
+    _write(CheckReport(texts, findings, catalog), fmt, output, force, RecordFormat)
     if findings:
         raise typer.Exit(errors.ExitCode.DATA)
-
-
-class ExportFormat(StrEnum):
-    anki = "anki"
 
 
 @app.command()
@@ -769,11 +694,11 @@ def export(
 
       acupoints export --format anki --meridian ST -o stomach.txt
     """
-    from . import render
+    from .results import PointList
 
     catalog = _load(ctx)
     found = catalog.filter(condition=condition, region=region, modality=modality, meridian=meridian, category=category)
-    render.emit(render.anki_deck(found), output, force=force)
+    _write(PointList(found), fmt, output, force, ExportFormat)
 
 
 @app.command()
@@ -803,7 +728,7 @@ def quiz(
       printf 'ST36\\nzusanli\\n' | acupoints quiz --count 2 --seed 1
     """
     from . import quiz as q
-    from . import render
+    from .output.writers import console as make_console
 
     catalog = _load(ctx)
     kinds = tuple(kind) or q.KINDS
@@ -812,7 +737,7 @@ def quiz(
             raise errors.UsageError(f"unknown question kind {k!r}; use {', '.join(q.KINDS)}")
     points = catalog.filter(condition=condition, region=region, meridian=meridian, category=category)
     questions = q.make_questions(catalog, points, count, seed, kinds)
-    console = render.console()
+    console = make_console()
     score, asked, missed = 0, 0, []
     interrupted = False
     try:
@@ -840,13 +765,6 @@ def quiz(
         console.print("Missed: " + ", ".join(dict.fromkeys(missed)))
     if interrupted:
         raise typer.Exit(errors.ExitCode.INTERRUPTED)
-
-
-class MapFormat(StrEnum):
-    preview = "preview"
-    svg = "svg"
-    png = "png"
-    json = "json"
 
 
 @app.command("map")
@@ -909,63 +827,18 @@ def map_(
 
       acupoints map --meridian ST --view front -f json
     """
-    from . import chart as chart_mod
-    from . import render
+    from .map.report import gather, make_report
 
     catalog = _load(ctx)
-    chosen: dict[str, Any] = {}  # code -> sides (None: every side)
-    for text in points or []:
-        if _is_rx_file(text):
-            for item in _read_rx(text)["points"]:
-                code = catalog.lookup(item["code"]).code
-                sides = item.get("sides")  # both, left, right or midline
-                chosen[code] = {sides} if sides in ("left", "right") else None
-        else:
-            chosen.setdefault(catalog.lookup(text).code, None)
-    if condition or meridian:
-        for p in catalog.filter(condition=condition, meridian=meridian):
-            chosen.setdefault(p.code, None)
-    if not chosen:
+    try:
+        chosen = gather(catalog, points or [], condition, meridian)
+    except errors.UsageError as exc:
+        if "name points" not in str(exc):
+            raise
         raise errors.UsageError(
             "name points, or give --condition, --meridian or a saved prescription (see: acupoints map --help)"
-        )
-    chart_mod.check_views(view)
-    chosen_fmt = fmt.value if fmt else None
-    if not chosen_fmt and output and output != "-":
-        suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
-        if suffix not in ("svg", "png", "json", "txt"):
-            raise errors.UsageError(
-                f"{output}: write a .svg, .png, .json or .txt file, or give -f svg|png|json|preview"
-            )
-        chosen_fmt = {"txt": "preview"}.get(suffix, suffix)
-    if chosen_fmt == "png" and not output and render.is_terminal():
-        raise errors.UsageError("a PNG is binary: write it to a file with -o chart.png")
-    positions = catalog.positions()
-    chart = chart_mod.make_chart([(catalog.point(c), s) for c, s in chosen.items()], positions, view or None)
-    if chart.unplaced:
-        _warn(f"no position yet for {_some(chart.unplaced)}: not drawn")
-    if chart.unseen:
-        _warn(f"not seen in the views asked for: {_some(chart.unseen)}")
-    if chosen_fmt in ("svg", "png"):
-        from .svg import to_png, to_svg
-
-        names = list(chosen)
-        title = "acupoints: " + (", ".join(names) if len(names) <= 8 else f"{len(names)} points")
-        drawing = to_svg(chart, title=title, notice=errors.NOTICE)
-        render.emit(drawing if chosen_fmt == "svg" else to_png(drawing), output, force=force)
-    elif chosen_fmt == "json":
-        render.emit(render.to_json(chart_mod.to_data(chart)), output, force=force)
-    else:
-        render.emit(render.map_preview_for(chart, output), output, force=force)
-
-
-def _some(codes: list[str], most: int = 12) -> str:
-    """Codes for a one-line message: all of a few, the first of many and how many more."""
-    return ", ".join(codes) if len(codes) <= most else f"{', '.join(codes[:most])} and {len(codes) - most} more"
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"acupoints: warning: {message}\n")
+        ) from None
+    _write(make_report(catalog, chosen, view), fmt, output, force, MapFormat)
 
 
 @app.command()

@@ -8,15 +8,20 @@ is not a measure of whether a point works, and every reason says which studies i
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from . import model as m
+from .results import NOTICE_MESSAGE, Message, MessageKind, Result, finding_line
+from .rxfile import SAVE_FORMAT
 from .safety import Finding, Flags, allowed_sides, exclusions, flag_warnings, limb_of, pair_problem, removed_modalities
 from .safety import sides_label as _sides_label
 
-SAVE_FORMAT = "acupoints-prescription/1"
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
 
 # How much one study's choice of a point counts, by design. A trial that randomised patients
 # says more than a review that tallied choices, and a protocol (no results yet) least.
@@ -110,6 +115,7 @@ class Prescription:
             "warnings": [f.to_dict() for f in self.warnings],
             "plan": self.plan,
             "notes": list(self.notes),
+            "ranking": RANKING_NOTE,
             "notice": m.NOTICE,
         }
 
@@ -154,14 +160,15 @@ def course_plan(catalog: Any, condition: str, modality: str | None) -> dict[str,
     return {k: v for k, v in plan.items() if v is not None}
 
 
-def describe_plan(plan: dict[str, Any]) -> list[str]:
+def describe_plan(plan: dict[str, Any], name: Callable[[str], str] = str) -> list[str]:
+    """The course as lines, each figure with the study it came from (`name` turns an id into a name)."""
     lines = []
 
     def rng(key: str, unit: str) -> None:
         v = plan.get(key)
         if v:
             val = f"{v['min']:g}" if v["min"] == v["max"] else f"{v['min']:g}-{v['max']:g}"
-            studies = ", ".join(f"{k} {x:g}" for k, x in v["studies"].items())
+            studies = ", ".join(f"{name(k)}: {x:g}" for k, x in v["studies"].items())
             lines.append(f"{val} {unit} ({studies})")
 
     rng("sessions_per_week", "sessions a week")
@@ -169,7 +176,7 @@ def describe_plan(plan: dict[str, Any]) -> list[str]:
     rng("minutes_per_session", "minutes a session")
     rng("sessions_total", "sessions in all")
     if plan.get("ea_frequency"):
-        lines.append("electroacupuncture at " + "; ".join(f"{v} ({k})" for k, v in plan["ea_frequency"].items()))
+        lines.append("electroacupuncture at " + "; ".join(f"{v} ({name(k)})" for k, v in plan["ea_frequency"].items()))
     if plan.get("maintenance"):
         lines.append(plan["maintenance"])
     return lines
@@ -184,6 +191,10 @@ def _study_note(ref: m.Reference) -> str:
 
 
 SECONDARY_MARK = "* point list from a secondary summary, not the paper"
+RANKING_NOTE = (
+    "The ranking counts which studies chose a point, weighed by design and result; it does not show "
+    f"that a point works. {SECONDARY_MARK}."
+)
 
 
 def prescribe(
@@ -206,7 +217,7 @@ def prescribe(
     for r in region:
         regions |= m.region_parts(catalog.check_value("region", r))
     if max_points < 1:
-        raise m.UsageError("--max must be 1 or more")
+        raise m.UsageError("max_points must be 1 or more")
     info = catalog.conditions[condition]
     felt = set(info["regions"])
     include_codes = [catalog.lookup(t).code for t in include]
@@ -314,23 +325,68 @@ def electro_pairs(catalog: Any, points: tuple[Chosen, ...], flags: Flags) -> tup
     return tuple(pairs)
 
 
-def load_saved(data: Any) -> dict[str, Any]:
-    """Check the shape of a saved prescription; returns it (UsageError if it is not one)."""
-    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise m.UsageError(f"not a saved prescription (expected format: {SAVE_FORMAT})")
-    points = data.get("points")
-    if not isinstance(points, list) or not all(isinstance(p, dict) and isinstance(p.get("code"), str) for p in points):
-        raise m.UsageError("a saved prescription needs a list of points, each with a code")
-    return data
+ROW_FIELDS = ("rank", "code", "english", "sides", "reasons")
 
 
-def saved_flags(data: dict[str, Any]) -> Flags:
-    f = data.get("flags") or {}
-    return Flags(
-        pregnant=bool(f.get("pregnant")),
-        pacemaker=bool(f.get("pacemaker")),
-        anticoagulants=bool(f.get("anticoagulants")),
-        lymphoedema=tuple(f.get("lymphoedema") or ()),
-        diabetic_foot=bool(f.get("diabetic_foot")),
-        low_platelets=bool(f.get("low_platelets")),
-    )
+@dataclass
+class PrescriptionReport(Result):
+    """A prescription as a command shows it: the ranked points as records, the rest beside them."""
+
+    rx: Prescription
+    catalog: Catalog
+    columns = ROW_FIELDS
+    formats = ("table", "plain", "json", "csv", "yaml", "markdown")
+
+    def data(self) -> dict[str, Any]:
+        return self.rx.to_dict()
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "rank": i,
+                "code": c.code,
+                "english": self.catalog.point(c.code).english,
+                "sides": c.sides,
+                "reasons": list(c.reasons),
+            }
+            for i, c in enumerate(self.rx.points, 1)
+        ]
+
+    def condition_name(self) -> str:
+        return str(self.catalog.conditions[self.rx.condition]["name"])
+
+    def flag_names(self) -> list[str]:
+        return [
+            k.replace("_", "-") + (f" {', '.join(v)}" if isinstance(v, list) else "")
+            for k, v in self.rx.flags.to_dict().items()
+            if v
+        ]
+
+    def heading(self) -> str:
+        rx = self.rx
+        return (
+            f"Prescription for {rx.condition} ({self.condition_name()}); modality: {rx.modality or 'any'}; "
+            f"patient flags: {', '.join(self.flag_names()) or 'none'}"
+        )
+
+    def pair_lines(self) -> list[str]:
+        """The electroacupuncture pairs, when electroacupuncture was asked for or pairs were made."""
+        if self.rx.modality != "electro" and not self.rx.pairs:
+            return []
+        pairs = [f"{p.a} - {p.b} ({p.sides})" for p in self.rx.pairs] or ["none"]
+        return ["Electroacupuncture pairs (same limb, same side): " + "; ".join(pairs)]
+
+    def course(self) -> list[str]:
+        refs = self.catalog.references
+        return describe_plan(self.rx.plan, lambda i: refs[i].short if i in refs else i)
+
+    def messages(self) -> list[Message]:
+        rx, catalog = self.rx, self.catalog
+        out = [Message(MessageKind.HEADING, self.heading()), Message(MessageKind.NOTE, RANKING_NOTE)]
+        out += [Message(MessageKind.PAIR, line) for line in self.pair_lines()]
+        out += [Message(MessageKind.NOTE, note) for note in rx.notes]
+        out += [Message(MessageKind.LEFT_OUT, finding_line(f, catalog)) for f in rx.excluded]
+        out += [Message(MessageKind.COURSE, line) for line in self.course()]
+        out += [Message(MessageKind.WARNING, finding_line(f, catalog)) for f in rx.warnings]
+        out.append(NOTICE_MESSAGE)
+        return out

@@ -8,61 +8,16 @@ evidence beside it, never as settled fact.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
+from .flags import LIMBS, Flags, parse_limb  # noqa: F401  (re-exported: part of the API)
+from .results import NOTICE_MESSAGE, Message, MessageKind, Result
 
-LIMBS: dict[str, tuple[str, str]] = {
-    "left-arm": ("left", "upper-limb"),
-    "right-arm": ("right", "upper-limb"),
-    "left-leg": ("left", "lower-limb"),
-    "right-leg": ("right", "lower-limb"),
-}
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
 SIDES = ("both", "left", "right", "midline")
-
-
-def parse_limb(text: str) -> str:
-    key = text.strip().lower().replace(" ", "-").replace("_", "-")
-    key = {"arm-left": "left-arm", "arm-right": "right-arm", "leg-left": "left-leg", "leg-right": "right-leg"}.get(
-        key, key
-    )
-    if key not in LIMBS:
-        raise m.UsageError(f"unknown limb {text!r}; use one of {', '.join(LIMBS)}")
-    return key
-
-
-@dataclass(frozen=True)
-class Flags:
-    pregnant: bool = False
-    pacemaker: bool = False
-    anticoagulants: bool = False
-    lymphoedema: tuple[str, ...] = ()
-    diabetic_foot: bool = False
-    low_platelets: bool = False
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "pregnant": self.pregnant,
-            "pacemaker": self.pacemaker,
-            "anticoagulants": self.anticoagulants,
-            "lymphoedema": list(self.lymphoedema),
-            "diabetic_foot": self.diabetic_foot,
-            "low_platelets": self.low_platelets,
-        }
-
-    def merged(self, other: Flags) -> Flags:
-        """Both sets of flags: a flag raised in either holds."""
-        return Flags(
-            self.pregnant or other.pregnant,
-            self.pacemaker or other.pacemaker,
-            self.anticoagulants or other.anticoagulants,
-            tuple(dict.fromkeys(self.lymphoedema + other.lymphoedema)),
-            self.diabetic_foot or other.diabetic_foot,
-            self.low_platelets or other.low_platelets,
-        )
-
-    @property
-    def any(self) -> bool:
-        return any(self.to_dict().values())
 
 
 @dataclass(frozen=True)
@@ -337,3 +292,34 @@ def check(
         if problem:
             out.append(problem)
     return out
+
+
+@dataclass
+class CheckReport(Result):
+    """What `check` found in a list of points (and pairs) for a patient."""
+
+    checked: list[str]
+    findings: list[Finding]
+    catalog: Catalog
+    columns = ("point", "kind", "message", "sources")
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "checked": self.checked,
+            "findings": [f.to_dict() for f in self.findings],
+            "ok": self.ok,
+            "notice": m.NOTICE,
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.findings]
+
+    def messages(self) -> list[Message]:
+        out = []
+        if self.ok:
+            out.append(Message(MessageKind.NOTE, f"no problems found in {', '.join(self.checked) or 'nothing'}"))
+        return [*out, NOTICE_MESSAGE]

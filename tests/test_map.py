@@ -413,7 +413,7 @@ def test_map_refuses_to_overwrite(cli, tmp_path):
         (["map"], "name points, or give --condition"),
         (["map", "ST63"], "no point 'ST63'; did you mean ST36?"),
         (["map", "ST36", "--view", "frnt"], "no view 'frnt'; did you mean front?"),
-        (["map", "ST36", "-o", "chart.gif"], "write a .svg, .png, .json or .txt file"),
+        (["map", "ST36", "-o", "chart.gif"], "write a .json, .png, .svg, .txt file, or give -f preview|svg|png|json"),
         (["map", "--condition", "XYZ"], "XYZ"),
         (["map", "missing-rx.yaml"], "missing-rx.yaml: no such file"),
     ],
@@ -455,13 +455,14 @@ def test_map_preview_fits_a_narrow_terminal(cli):
 def test_map_preview_in_colour():
     from rich.console import Console
 
-    from acupoints import load_catalog, render
+    from acupoints import load_catalog
+    from acupoints.map.preview import map_preview
 
     cat = load_catalog()
     pos = positions.load_positions(bilateral={p.code: p.bilateral for p in cat.points})
     ch = chart.make_chart([(cat.point("ST36"), None)], pos, ["front"])
     con = Console(force_terminal=True, color_system="truecolor", width=80, record=True)
-    con.print(render.map_preview(ch, width=80, colour=True))
+    con.print(map_preview(ch, width=80, colour=True))
     text = con.export_text(styles=True, clear=False)
     assert "▀" in text or "▄" in text
     assert "\x1b[" in text and "ST36" in con.export_text()
@@ -484,10 +485,12 @@ def test_map_warns_about_points_without_a_position(cli, mini, tmp_path):
     )
     code, out, err = cli("--catalog", str(mini), "map", "LI4", "ST36", "-f", "json")
     assert code == 0
-    assert err == "acupoints: warning: no position yet for LI4: not drawn\n"
-    assert json.loads(out)["unplaced"] == ["LI4"]
+    data = json.loads(out)  # the JSON holds the warning itself
+    assert data["unplaced"] == ["LI4"] and data["warnings"] == ["no position yet for LI4: not drawn"]
+    assert "warning" not in err
     code, out, err = cli("--catalog", str(mini), "map", "LI4")
     assert code == 0 and "Not drawn (no position yet): LI4" in out
+    assert "acupoints: warning: no position yet for LI4: not drawn\n" in err
 
 
 def test_map_bad_positions_file_is_a_data_error(cli, mini, tmp_path):
@@ -598,11 +601,11 @@ def test_png_without_the_extra_is_one_clear_line(cli, tmp_path, monkeypatch):
 
 
 def test_png_is_not_written_to_a_terminal(cli, monkeypatch):
-    from acupoints import render
+    from acupoints.output import formats
 
-    monkeypatch.setattr(render, "is_terminal", lambda stream=None: True)
+    monkeypatch.setattr(formats, "is_terminal", lambda stream=None: True)
     code, out, err = cli("map", "ST36", "-f", "png")
-    assert code == 2 and "a PNG is binary: write it to a file with -o chart.png" in err
+    assert code == 2 and "a PNG is binary: write it to a file with -o FILE.png" in err
 
 
 def test_cached_positions_are_the_positions(tmp_path, monkeypatch, catalog):

@@ -190,15 +190,16 @@ def test_check_cli_pregnant_exits_1_with_sources(cli):
     code, out, err = cli("check", "GB21", "LI4", "SP6", "--pregnant", "-f", "plain")
     assert code == 1
     for point in ("GB21", "LI4", "SP6"):
-        lines = [line for line in out.splitlines() if line.startswith(f"{point}: pregnancy:")]
-        assert lines, point
-        assert "Deadman" in lines[0] and "Cheng 1987" in lines[0] and "Carr 2015" in lines[0], lines[0]
+        rows = [line.split("\t") for line in out.splitlines() if line.startswith(f"{point}\tpregnancy\t")]
+        assert rows, point
+        assert "Deadman" in rows[0][2] and "Cheng 1987" in rows[0][2] and "Carr 2015" in rows[0][2], rows[0]
+        assert {"deadman", "carr2015"} <= set(json.loads(rows[0][3]))
     assert "Carr 2015" in out
 
 
 def test_check_cli_clean_exits_0(cli):
-    code, out, _ = cli("check", "ST36", "LR3", "-f", "plain")
-    assert code == 0 and out.startswith("no problems found")
+    code, out, err = cli("check", "ST36", "LR3", "-f", "plain")
+    assert code == 0 and out == "" and "acupoints: note: no problems found in ST36, LR3" in err
 
 
 @pytest.mark.parametrize("condition", ["DPN", "CIPN", "PHN"])

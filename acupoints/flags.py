@@ -1,0 +1,140 @@
+"""Patient flags, declared once.
+
+Each field of `Flags` carries its option, its help and what it rules out. The CLI builds its
+options from these fields, the saved prescription's `flags:` mapping is read and checked
+against them, and the README's list is tested against them: a new flag is one new field here
+and its rule in the rule engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
+
+from .errors import UsageError
+
+LIMBS: dict[str, tuple[str, str]] = {
+    "left-arm": ("left", "upper-limb"),
+    "right-arm": ("right", "upper-limb"),
+    "left-leg": ("left", "lower-limb"),
+    "right-leg": ("right", "lower-limb"),
+}
+
+
+def parse_limb(text: str) -> str:
+    """'left arm', 'Left_Arm', 'arm-left' -> 'left-arm'; UsageError for anything else."""
+    if not isinstance(text, str):
+        raise UsageError(f"a limb is written as text: one of {', '.join(LIMBS)}")
+    key = text.strip().lower().replace(" ", "-").replace("_", "-")
+    key = {"arm-left": "left-arm", "arm-right": "right-arm", "leg-left": "left-leg", "leg-right": "right-leg"}.get(
+        key, key
+    )
+    if key not in LIMBS:
+        raise UsageError(f"unknown limb {text!r}; use one of {', '.join(LIMBS)}")
+    return key
+
+
+class FlagSpec(NamedTuple):
+    name: str  # the field, and the key in a saved prescription's flags
+    option: str  # the command-line option
+    help: str
+    excludes: str  # what the flag rules out, in a sentence (README, help)
+    limbs: bool  # False: a yes/no flag; True: a list of limbs
+
+
+def _flag(option: str, help: str, excludes: str) -> Any:
+    return field(default=False, metadata={"option": option, "help": help, "excludes": excludes})
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the practitioner knows about the patient that changes which points may be used."""
+
+    pregnant: bool = _flag(
+        "--pregnant",
+        "The patient is pregnant.",
+        "points that tradition forbids in pregnancy, and the lower abdomen and lumbosacral region (WHO 1999)",
+    )
+    pacemaker: bool = _flag(
+        "--pacemaker",
+        "Any implanted electronic device (pacemaker, defibrillator).",
+        "all electroacupuncture",
+    )
+    anticoagulants: bool = _flag(
+        "--anticoagulants",
+        "Takes anticoagulants, or has a bleeding disorder.",
+        "points beside a major vessel, and cupping",
+    )
+    lymphoedema: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "option": "--lymphoedema",
+            "help": "A limb with or at risk of lymphoedema: left-arm, right-arm, left-leg, right-leg (repeatable).",
+            "excludes": "every point on that limb, and pairs on it",
+        },
+    )
+    diabetic_foot: bool = _flag(
+        "--diabetic-foot",
+        "A neuropathic diabetic foot.",
+        "points on the foot, and moxibustion on the legs and feet",
+    )
+    low_platelets: bool = _flag(
+        "--low-platelets",
+        "A low platelet count.",
+        "points beside a major vessel, and cupping",
+    )
+
+    def __post_init__(self) -> None:
+        limbs = self.lymphoedema
+        if isinstance(limbs, str):  # Flags(lymphoedema="left-arm") means one limb, not its letters
+            limbs = (limbs,)
+        object.__setattr__(self, "lymphoedema", tuple(dict.fromkeys(parse_limb(x) for x in limbs)))
+
+    def to_dict(self) -> dict[str, object]:
+        return {s.name: (list(v) if isinstance(v := getattr(self, s.name), tuple) else v) for s in specs()}
+
+    def merged(self, other: Flags) -> Flags:
+        """Both sets of flags: a flag raised in either holds."""
+        values: dict[str, Any] = {}
+        for s in specs():
+            a, b = getattr(self, s.name), getattr(other, s.name)
+            values[s.name] = tuple(dict.fromkeys(a + b)) if s.limbs else (a or b)
+        return Flags(**values)
+
+    @property
+    def any(self) -> bool:
+        return any(self.to_dict().values())
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> Flags:
+        """Flags from a saved prescription's mapping; UsageError naming the key for anything
+        that is not exactly a flag's type (`pregnant: "no"` is not read as pregnant)."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise UsageError("flags: expected a mapping of flag names to values")
+        by_name = {s.name: s for s in specs()}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            spec = by_name.get(key)
+            if spec is None:
+                raise UsageError(f"flags: unknown flag {key!r}; flags are {', '.join(by_name)}")
+            if spec.limbs:
+                if value is None:
+                    value = []
+                if not isinstance(value, list):
+                    raise UsageError(f"flags: {key} must be a list of limbs, e.g. [left-arm]")
+                values[key] = tuple(parse_limb(x) for x in value)
+            else:
+                if not isinstance(value, bool):
+                    raise UsageError(f"flags: {key} must be true or false, not {value!r}")
+                values[key] = value
+        return cls(**values)
+
+
+def specs() -> tuple[FlagSpec, ...]:
+    """Every flag, in the order options are listed."""
+    return tuple(
+        FlagSpec(f.name, f.metadata["option"], f.metadata["help"], f.metadata["excludes"], isinstance(f.default, tuple))
+        for f in fields(Flags)
+    )

@@ -1,0 +1,244 @@
+"""Rich views for people: one per kind of result. Each shows every message the result holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from acupoints import model as m
+from acupoints.results import ChannelView, PointList, PointPages, Result, Vocabularies
+
+from .cells import human
+
+
+def table(result: Result) -> Any:
+    for cls in type(result).__mro__:
+        view = VIEWS.get(cls.__name__)
+        if view is not None:
+            return view(result)
+    raise TypeError(f"no table view for {type(result).__name__}")  # a programming error, not a user's
+
+
+def _points_table(rows: list[dict[str, Any]], cols: Sequence[str], *, title: str = "") -> Any:
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=title or None, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
+    for c in cols:
+        t.add_column(c, no_wrap=c in ("code", "hanzi", "pinyin"), style="bold cyan" if c == "code" else None)
+    for r in rows:
+        t.add_row(*(human(c, r.get(c)) for c in cols))
+    return t
+
+
+def _point_list(result: Result) -> Any:
+    assert isinstance(result, PointList)
+    from rich.console import Group
+    from rich.text import Text
+
+    t = _points_table(result.rows(), result.columns, title=result.title)
+    if not result.notes:
+        return t
+    return Group(t, *(Text(n.text, style="dim") for n in result.notes))
+
+
+def _vocabularies(result: Result) -> Any:
+    assert isinstance(result, Vocabularies)
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+
+    parts = []
+    for kind, rows in result.tables:
+        t = Table(title=kind, box=box.SIMPLE_HEAD, title_justify="left")
+        t.add_column("value", style="bold cyan")
+        t.add_column("points", justify="right")
+        t.add_column("includes" if kind == "region" else "about")
+        for v, n, about in rows:
+            indent = "  " if kind == "region" and v not in m.ROOT_REGIONS else ""
+            indent = "    " if kind == "region" and v in m.REGION_TREE["back"] else indent
+            t.add_row(indent + v, str(n), about)
+        parts.append(t)
+    return parts[0] if len(parts) == 1 else Group(*parts)
+
+
+def _channel(result: Result) -> Any:
+    assert isinstance(result, ChannelView)
+    from rich.console import Group
+    from rich.text import Text
+
+    ch = result.channel
+    head = Text.assemble((f"{ch['code']}  ", "bold cyan"), (ch.get("traditional") or ch["name"], "bold"))
+    return Group(head, Text(result.facts()), _points_table(result.rows(), result.columns))
+
+
+class _Sections:
+    """Headings in a left column, text wrapped beside them with a hanging indent.
+
+    A two-column rich Table would do the same, but importing rich.table costs ~5 ms (it pulls in
+    fractions and decimal), a third of the `show` table's margin under its start-up budget.
+    """
+
+    GAP = 13
+
+    def __init__(self, rows: list[tuple[str, Any]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+        from rich.text import Text
+
+        width = max(options.max_width - self.GAP, 20)
+        for head, text in self.rows:
+            for i, line in enumerate(text.wrap(console, width)):
+                left = Text(head.ljust(self.GAP) if i == 0 else " " * self.GAP, style="bold" if i == 0 else "")
+                yield from (left + line).render(console)
+                yield Segment.line()
+
+
+def _pages(result: Result) -> Any:
+    assert isinstance(result, PointPages)
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    panels: list[Any] = []
+    for p in result.points:
+        rows = []
+        for head, body in result.sections(p):
+            style = "yellow" if head == "Cautions" else ""
+            text = Text()
+            for i, b in enumerate(body):
+                if i:
+                    text.append("\n")
+                if b.startswith("("):
+                    text.append(b, style="dim")
+                else:
+                    text.append(("• " + b) if len(body) > 1 else b, style=style)
+            rows.append((head, text))
+        title = Text.assemble((p.code, "bold cyan"), "  ", (p.pinyin, "bold"), "  ", p.hanzi, "  ", p.english)
+        panels.append(Panel(_Sections(rows), title=title, title_align="left"))
+    panels.append(Text(m.NOTICE, style="dim"))
+    return Group(*panels)
+
+
+VERDICT_STYLE = {
+    "positive": "green",
+    "negative": "red",
+    "mixed": "yellow",
+    "inconclusive": "yellow",
+    "no-recommendation": "magenta",
+}
+
+
+def _evidence(result: Result) -> Any:
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from acupoints.evidence import EvidenceView
+
+    assert isinstance(result, EvidenceView)
+    parts: list[Any] = []
+    for s in result.sections:
+        body = Text()
+        for i, line in enumerate(s.summary):
+            body.append(("\n" if i else "") + line, style="bold" if i == 0 else "")
+        parts.append(Panel(body, title=Text(s.title, style="bold cyan"), title_align="left"))
+        t = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True)
+        # the finding is what a reader came for: it gets most of the width
+        widths = {"study": 2, "design": 3, "n": 2, "points": 3, "finding": 9, "id": 3}
+        for col in ("year", "study", "design", "n", "verdict", "points", "finding", "id"):
+            t.add_column(col, overflow="fold", no_wrap=col in ("year", "verdict"), ratio=widths.get(col))
+        for r in s.studies:
+            pts = ", ".join(r.codes) or "-"
+            if r.uncertain_codes:
+                pts += f" (uncertain: {' or '.join(r.uncertain_codes)})"
+            if r.points_source == "secondary" and r.codes:
+                pts += " [secondary summary]"
+            t.add_row(
+                str(r.year),
+                r.short,
+                r.study_type.split(" (")[0],
+                r.n or "-",
+                Text(r.verdict, style=VERDICT_STYLE.get(r.verdict, "")),
+                pts,
+                r.finding,
+                r.identifier(),
+            )
+        parts.append(t)
+        for note in s.notes:
+            parts.append(Text(note, style="dim"))
+    parts.append(Text(m.NOTICE, style="dim"))
+    return Group(*parts)
+
+
+def _check(result: Result) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    from acupoints.results import finding_line
+    from acupoints.safety import CheckReport
+
+    assert isinstance(result, CheckReport)
+    notice = Text(m.NOTICE, style="dim")
+    if result.ok:
+        return Group(Text(f"No problems found in {', '.join(result.checked) or 'nothing'}.", style="green"), notice)
+    n = len(result.findings)
+    head = Text(f"{n} finding{'s' if n > 1 else ''} for {', '.join(result.checked)}:", style="bold yellow")
+    lines = [Text("  " + finding_line(f, result.catalog)) for f in result.findings]
+    return Group(head, *lines, notice)
+
+
+def _prescription(result: Result) -> Any:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from acupoints.prescribe import RANKING_NOTE, PrescriptionReport
+    from acupoints.results import finding_line
+
+    assert isinstance(result, PrescriptionReport)
+    rx, catalog = result.rx, result.catalog
+    flags = result.flag_names()
+    head = Text.assemble(
+        ("Prescription for " + rx.condition, "bold cyan"),
+        f"  ({result.condition_name()})",
+        f"\nmodality: {rx.modality or 'any'}; patient flags: {', '.join(flags) or 'none'}",
+    )
+    parts: list[Any] = [head]
+    t = Table(box=box.SIMPLE_HEAD, title="Points, best supported first", title_justify="left")
+    for col in ("#", "point", "name", "sides", "why"):
+        t.add_column(col, overflow="fold", no_wrap=col in ("#", "point"))
+    for r in result.rows():
+        p = catalog.point(r["code"])
+        t.add_row(str(r["rank"]), r["code"], f"{p.pinyin} {p.hanzi}\n{p.english}", r["sides"], "\n".join(r["reasons"]))
+    parts.append(t)
+    parts.append(Text(RANKING_NOTE, style="dim"))
+    parts += [Text(line) for line in result.pair_lines()]
+    for note in rx.notes:
+        parts.append(Text(note, style="bold yellow"))
+    if rx.excluded:
+        parts.append(Text("Left out:", style="bold"))
+        parts += [Text("  " + finding_line(f, catalog)) for f in rx.excluded]
+    parts.append(Text("Course the studies used:", style="bold"))
+    parts += [Text("  " + line) for line in result.course()]
+    if rx.warnings:
+        parts.append(Text("Warnings:", style="bold yellow"))
+        parts += [Text("  " + finding_line(f, catalog), style="yellow") for f in rx.warnings]
+    parts.append(Text(m.NOTICE, style="dim"))
+    return Group(*parts)
+
+
+VIEWS: dict[str, Callable[[Result], Any]] = {
+    "PointList": _point_list,
+    "PointPages": _pages,
+    "ChannelView": _channel,
+    "Vocabularies": _vocabularies,
+    "EvidenceView": _evidence,
+    "CheckReport": _check,
+    "PrescriptionReport": _prescription,
+}

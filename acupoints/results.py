@@ -1,0 +1,284 @@
+"""What a command has to say, as one object: its records, and everything beside them.
+
+Every command's domain call returns a Result. A writer (acupoints.output) turns it into a
+format; it decides layout only. The rule that keeps formats honest lives here, in data:
+
+- `data()` is the whole result for json and yaml;
+- `rows()` with `columns` are the records for plain and csv;
+- `messages()` is everything that is not a record (warnings, exclusions, notes, the course,
+  the notice). A writer whose document does not hold a message sends it to stderr, one line
+  each, so nothing one format shows is lost in another.
+
+Nothing here prints, imports rich, or knows a CLI option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .errors import NOTICE
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .model import Point, Reference
+
+
+class MessageKind(StrEnum):
+    """The kinds of what is not a record; the stderr line of a message starts with its kind."""
+
+    HEADING = "heading"
+    SUMMARY = "summary"
+    NOTE = "note"
+    WARNING = "warning"
+    LEFT_OUT = "left out"
+    PAIR = "pair"
+    COURSE = "course"
+    NOTICE = "notice"
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: MessageKind
+    text: str
+
+    def line(self) -> str:
+        return f"{self.kind.value}: {' '.join(self.text.split())}"
+
+
+NOTICE_MESSAGE = Message(MessageKind.NOTICE, NOTICE)
+
+# The point fields a table or plain listing shows when --fields does not choose.
+DEFAULT_FIELDS: tuple[str, ...] = ("code", "pinyin", "hanzi", "english", "region", "categories")
+CHANNEL_FIELDS: tuple[str, ...] = ("number", "code", "pinyin", "hanzi", "english", "region", "categories")
+STUDY_FIELDS: tuple[str, ...] = ("year", "id", "design", "n", "verdict", "points", "finding", "identifier")
+
+
+class Result:
+    """Base of every result. Subclasses fill in records, data and messages."""
+
+    # The formats a command offers for this result, and the one it takes on a terminal.
+    formats: ClassVar[tuple[str, ...]] = ("table", "plain", "json", "csv", "yaml")  # = RecordFormat
+    # The kinds of message that data() itself holds (an object has keys for them). Where the data
+    # is a list, a published shape that cannot grow keys, the others go to stderr instead.
+    held_by_data: ClassVar[frozenset[MessageKind]] = frozenset(MessageKind)
+    columns: tuple[str, ...] = ()
+
+    def data(self) -> Any:
+        raise NotImplementedError
+
+    def rows(self) -> list[dict[str, Any]]:
+        return []
+
+    def messages(self) -> list[Message]:
+        return []
+
+
+def point_records(points: Sequence[Point], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+    out = []
+    for p in points:
+        d = p.to_dict()
+        out.append({f: d[f] for f in fields} if fields else d)
+    return out
+
+
+@dataclass
+class PointList(Result):
+    """Points in a listing (list, search): records only."""
+
+    points: Sequence[Point]
+    fields: tuple[str, ...] | None = None
+    title: str = ""
+    default_columns: tuple[str, ...] = DEFAULT_FIELDS
+    notes: tuple[Message, ...] = ()
+    held_by_data: ClassVar[frozenset[MessageKind]] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.columns = self.fields or self.default_columns
+
+    def data(self) -> list[dict[str, Any]]:
+        return point_records(self.points, self.fields)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return point_records(self.points, self.columns)
+
+    def messages(self) -> list[Message]:
+        return list(self.notes)
+
+
+@dataclass
+class PointPages(Result):
+    """Everything about some points (show): a page each for people, full records for scripts."""
+
+    points: Sequence[Point]
+    catalog: Catalog
+    held_by_data: ClassVar[frozenset[MessageKind]] = frozenset()
+
+    def __post_init__(self) -> None:
+        from .model import EXPORT_FIELDS
+
+        self.columns = EXPORT_FIELDS
+
+    def data(self) -> list[dict[str, Any]]:
+        return point_records(self.points, None)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.data()
+
+    def messages(self) -> list[Message]:
+        return [NOTICE_MESSAGE]
+
+    def sections(self, p: Point) -> list[tuple[str, list[str]]]:
+        """The sections of one point's page, as (heading, lines)."""
+        from .model import MERIDIANS
+
+        catalog = self.catalog
+        refs = catalog.references
+        out: list[tuple[str, list[str]]] = []
+        also = list(p.aliases + p.ambiguous_aliases)
+        if p.hanzi_simplified:
+            also.insert(0, f"{p.hanzi_simplified} (simplified)")
+        if also:
+            out.append(("Also", ["; ".join(also)]))
+        out += [
+            ("Channel", [f"{MERIDIANS.get(p.meridian, p.meridian)}, point {p.number}"]),
+            ("Region", [f"{p.region}, {'both sides' if p.bilateral else 'midline'}"]),
+            ("Location", [p.location]),
+            ("Needling", [f"{p.needling.describe()} ({source_short(catalog, p.needling.source)})"]),
+            ("Actions", list(p.actions)),
+            ("Indications", list(p.indications)),
+        ]
+        if p.categories:
+            cats = [c.describe() for c in p.categories]
+            if p.element:
+                cats.append(f"element: {p.element}")
+            out.append(("Categories", ["; ".join(cats)]))
+        out.append(("Modalities", [", ".join(p.modalities)]))
+        if p.conditions:
+            lines = []
+            for cond, ids in p.conditions.items():
+                cited = ", ".join(
+                    f"{refs[i].short} ({refs[i].study_type.split(' (')[0]})" if i in refs else i for i in ids
+                )
+                lines.append(f"{cond}: used by {cited}")
+            lines.append("(that a study chose a point is not proof that the point works)")
+            out.append(("Used for", lines))
+        if p.cautions:
+            lines = []
+            for c in p.cautions:
+                srcs = "; ".join(source_short(catalog, s) for s in c.sources)
+                extra = f", {c.structure}" if c.structure else ""
+                extra += f", {c.context}" if c.context else ""
+                lines.append(f"[{c.kind}: {c.basis}, {c.modality}{extra}] {c.text} (sources: {srcs})")
+            out.append(("Cautions", lines))
+        return out
+
+
+@dataclass
+class ChannelView(Result):
+    """A channel as it is learned: a summary, then its points in order."""
+
+    channel: dict[str, Any]
+    points: Sequence[Point]
+    fields: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        self.columns = self.fields or CHANNEL_FIELDS
+
+    def data(self) -> dict[str, Any]:
+        return {"channel": self.channel, "points": point_records(self.points, self.fields)}
+
+    def rows(self) -> list[dict[str, Any]]:
+        return point_records(self.points, self.columns)
+
+    def heading(self) -> str:
+        ch = self.channel
+        return f"{ch['code']}  {ch.get('traditional') or ch['name']}"
+
+    def facts(self) -> str:
+        ch = self.channel
+        facts = [f"{ch['points']} points"]
+        if ch.get("starts"):
+            starts, ends = ch["starts"], ch["ends"]
+            facts.append(f"from {starts['code']} ({starts['region']}) to {ends['code']} ({ends['region']})")
+        if ch.get("organ"):
+            facts.append(f"organ: {ch['organ']}; phase: {ch['element']}; {ch['polarity']}")
+        if ch.get("paired"):
+            facts.append(f"paired with {ch['paired']}")
+        return "; ".join(facts)
+
+    def messages(self) -> list[Message]:
+        return [Message(MessageKind.HEADING, self.heading()), Message(MessageKind.SUMMARY, self.facts())]
+
+
+@dataclass
+class Vocabularies(Result):
+    """The values filters take, with how many points each has: one vocabulary, or all of them."""
+
+    tables: list[tuple[str, list[tuple[str, int, str]]]]
+    single: bool
+
+    def __post_init__(self) -> None:
+        self.columns = ("value", "points", "about") if self.single else ("kind", "value", "points", "about")
+
+    def data(self) -> Any:
+        by_kind = {k: [{"value": v, "points": n, "about": a} for v, n, a in rows] for k, rows in self.tables}
+        return next(iter(by_kind.values())) if self.single else by_kind
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for kind, rows in self.tables:
+            for v, n, a in rows:
+                row = {"value": v, "points": n, "about": a}
+                out.append(row if self.single else {"kind": kind, **row})
+        return out
+
+
+def source_short(catalog: Catalog, sid: str) -> str:
+    src = catalog.sources.get(sid, {})
+    return str(src.get("short") or sid)
+
+
+def sources_text(catalog: Catalog, ids: Sequence[str]) -> str:
+    """Sources and studies by their short names: 'Deadman; Carr 2015'."""
+    names = []
+    for i in ids:
+        if i in catalog.sources:
+            names.append(source_short(catalog, i))
+        elif i in catalog.references:
+            names.append(catalog.references[i].short)
+        else:
+            names.append(i)
+    return "; ".join(names)
+
+
+def study_record(ref: Reference) -> dict[str, Any]:
+    return {
+        "id": ref.id,
+        "condition": ref.condition,
+        "year": ref.year,
+        "authors": ref.authors,
+        "title": ref.title,
+        "journal": ref.journal,
+        "design": ref.study_type,
+        "n": ref.n,
+        "verdict": ref.verdict,
+        "points": list(ref.codes),
+        "uncertain_points": list(ref.uncertain_codes),
+        "points_source": ref.points_source,
+        "modality": ref.modality,
+        "finding": ref.finding,
+        "doi": ref.doi,
+        "pmid": ref.pmid,
+        "identifier": ref.identifier(),
+    }
+
+
+def finding_line(f: Any, catalog: Catalog) -> str:
+    """'CODE: kind: message (sources: ...)', naming only the sources the message does not already cite."""
+    where = f"{f.code}: " if f.code else ""
+    missing = [i for i in f.sources if sources_text(catalog, [i]).split()[0] not in f.message]
+    src = f" (sources: {sources_text(catalog, missing)})" if missing else ""
+    return f"{where}{f.kind}: {f.message}{src}"
