@@ -35,10 +35,16 @@ _add("vocab-all", ("vocab",))
 _add("meridian-LR", ("meridian", "LR"))
 _add("evidence-CIPN", ("evidence", "CIPN"))
 _add("evidence-point-ST36", ("evidence", "--point", "ST36"))
-_add("prescribe-CIPN-electro-lymph", ("prescribe", "--condition", "CIPN", "--modality", "electro",
-                                      "--lymphoedema", "left-arm"), RX_FORMATS)
-_add("prescribe-DPN-electro-pacemaker", ("prescribe", "--condition", "DPN", "--modality", "electro",
-                                         "--pacemaker"), RX_FORMATS)
+_add(
+    "prescribe-CIPN-electro-lymph",
+    ("prescribe", "--condition", "CIPN", "--modality", "electro", "--lymphoedema", "left-arm"),
+    RX_FORMATS,
+)
+_add(
+    "prescribe-DPN-electro-pacemaker",
+    ("prescribe", "--condition", "DPN", "--modality", "electro", "--pacemaker"),
+    RX_FORMATS,
+)
 _add("prescribe-PHN", ("prescribe", "--condition", "PHN"), RX_FORMATS)
 _add("check-pregnant", ("check", "GB21", "LI4", "SP6", "--pregnant"))
 _add("check-pair", ("check", "LR3", "GB42", "--pair", "LR3-GB42:left", "--modality", "electro"))
