@@ -20,6 +20,7 @@ from .errors import (  # noqa: F401  (re-exported: the errors are part of the mo
     UnknownPointError,
     UsageError,
 )
+from .vocab import CautionBasis, CautionKind, CautionModality, Modality, Verdict, values
 
 MERIDIANS: dict[str, str] = {
     "LU": "Lung",
@@ -171,37 +172,16 @@ CATEGORY_OF: dict[str, tuple[str, ...]] = {
     "xi-cleft": VESSELS,
     "luo-connecting": VESSELS + ("great-luo-of-spleen",),
 }
-MODALITIES: tuple[str, ...] = ("manual", "electro", "moxibustion", "acupressure", "cupping")
+MODALITIES: tuple[str, ...] = values(Modality)
 CONDITIONS: dict[str, str] = {
     "DPN": "diabetic peripheral neuropathy",
     "CIPN": "chemotherapy-induced peripheral neuropathy",
     "PHN": "postherpetic neuralgia",
 }
-# What a study says for acupuncture, so that negative and inconclusive results are never hidden.
-VERDICTS: tuple[str, ...] = (
-    "positive",
-    "mixed",
-    "negative",
-    "inconclusive",
-    "no-recommendation",
-    "protocol",
-    "unverified",
-    "other",
-)
-CAUTION_KINDS: tuple[str, ...] = (
-    "pregnancy",
-    "pneumothorax",
-    "vessel",
-    "nerve",
-    "organ",
-    "eye",
-    "cns",
-    "no-moxibustion",
-    "no-needling",
-    "other",
-)
-CAUTION_BASES: tuple[str, ...] = ("traditional", "anatomical", "device", "evidence")
-CAUTION_MODALITIES: tuple[str, ...] = ("needle", "moxibustion", "electro", "cupping", "bleeding", "any")
+VERDICTS: tuple[str, ...] = values(Verdict)
+CAUTION_KINDS: tuple[str, ...] = values(CautionKind)
+CAUTION_BASES: tuple[str, ...] = values(CautionBasis)
+CAUTION_MODALITIES: tuple[str, ...] = values(CautionModality)
 ANGLES: tuple[str, ...] = ("perpendicular", "oblique", "transverse", "intradermal", "prick", "none")
 
 

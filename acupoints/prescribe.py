@@ -18,6 +18,7 @@ from .results import NOTICE_MESSAGE, Message, MessageKind, Result, finding_line
 from .rxfile import SAVE_FORMAT
 from .safety import Finding, Flags, allowed_sides, exclusions, flag_warnings, limb_of, pair_problem, removed_modalities
 from .safety import sides_label as _sides_label
+from .vocab import FindingKind as FK
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -238,7 +239,7 @@ def prescribe(
     ranked: list[tuple[float, int, Chosen]] = []
     for order, p in enumerate(candidates):
         if p.code in avoid_codes:
-            excluded.append(Finding("avoid", "left out at your request (--avoid)", p.code))
+            excluded.append(Finding(FK.AVOID, "left out at your request (--avoid)", p.code))
             continue
         if regions and p.region not in regions:
             continue

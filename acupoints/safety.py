@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import model as m
 from .flags import LIMBS, Flags, parse_limb  # noqa: F401  (re-exported: part of the API)
 from .results import NOTICE_MESSAGE, Message, MessageKind, Result
+from .vocab import FindingKind as FK
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -30,7 +31,7 @@ class Finding:
     sources: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "point": self.code, "message": self.message, "sources": list(self.sources)}
+        return {"kind": str(self.kind), "point": self.code, "message": self.message, "sources": list(self.sources)}
 
 
 def limb_of(point: m.Point) -> str | None:
@@ -68,11 +69,11 @@ def exclusions(point: m.Point, flags: Flags) -> list[Finding]:
     if flags.pregnant:
         for c in point.cautions:
             if c.kind == "pregnancy":
-                out.append(Finding("pregnancy", c.text, point.code, c.sources))
+                out.append(Finding(FK.PREGNANCY, c.text, point.code, c.sources))
         if point.region in _WHO_PREGNANCY_REGIONS and not any(f.kind == "pregnancy" for f in out):
             out.append(
                 Finding(
-                    "pregnancy",
+                    FK.PREGNANCY,
                     "WHO's safety guidelines advise against needling the lower abdomen and lumbosacral region "
                     "in early pregnancy, and the upper abdomen from the fourth month; they name regions, not points.",
                     point.code,
@@ -83,7 +84,7 @@ def exclusions(point: m.Point, flags: Flags) -> list[Finding]:
         limbs = ", ".join(flags.lymphoedema)
         out.append(
             Finding(
-                "lymphoedema",
+                FK.LYMPHOEDEMA,
                 f"on a limb with or at risk of lymphoedema ({limbs}): professional bodies advise against needling it, "
                 "though a small pilot found no serious harm (Cassileth 2011)",
                 point.code,
@@ -93,7 +94,7 @@ def exclusions(point: m.Point, flags: Flags) -> list[Finding]:
     if flags.diabetic_foot and point.region == "foot":
         out.append(
             Finding(
-                "diabetic-foot",
+                FK.DIABETIC_FOOT,
                 "on the foot of a patient with a neuropathic diabetic foot: numb, slow-healing skin that "
                 "infects easily; WHO asks for strict asepsis and special care where sensation is reduced",
                 point.code,
@@ -106,7 +107,7 @@ def exclusions(point: m.Point, flags: Flags) -> list[Finding]:
                 what = "anticoagulants" if flags.anticoagulants else "low platelets"
                 out.append(
                     Finding(
-                        "bleeding",
+                        FK.BLEEDING,
                         f"beside a major vessel ({c.structure or 'named in its cautions'}) in a patient on {what}: "
                         "bleeding is the risk; choose another point",
                         point.code,
@@ -123,7 +124,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.pacemaker:
         out.append(
             Finding(
-                "implanted-device",
+                FK.IMPLANTED_DEVICE,
                 "implanted electronic device (pacemaker or defibrillator): no electroacupuncture at all; "
                 "manual needling only",
                 None,
@@ -133,7 +134,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.pregnant:
         out.append(
             Finding(
-                "pregnancy",
+                FK.PREGNANCY,
                 "pregnancy: points that tradition forbids are left out. Tradition (Cheng 1987; Deadman) forbids them; "
                 "trials and a cohort of 5,885 women found no excess harm after needling them (Carr 2015)",
                 None,
@@ -143,7 +144,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.anticoagulants:
         out.append(
             Finding(
-                "anticoagulants",
+                FK.ANTICOAGULANTS,
                 "anticoagulants: fine needles, shallow insertion, firm pressure after withdrawal; no bleeding "
                 "techniques and no cupping. Bleeding events were few and minor in the reports reviewed "
                 "(McCulloch 2015)",
@@ -154,7 +155,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.low_platelets:
         out.append(
             Finding(
-                "low-platelets",
+                FK.LOW_PLATELETS,
                 "low platelets: check the count before each session; fine needles, shallow, no bleeding techniques "
                 "and no cupping; postpone if the count is very low",
                 None,
@@ -164,7 +165,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     for limb in flags.lymphoedema:
         out.append(
             Finding(
-                "lymphoedema",
+                FK.LYMPHOEDEMA,
                 f"{limb} with or at risk of lymphoedema: no needles, cupping or moxibustion on it (Cassileth 2011)",
                 None,
                 ("cassileth2011",),
@@ -173,7 +174,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.diabetic_foot:
         out.append(
             Finding(
-                "diabetic-foot",
+                FK.DIABETIC_FOOT,
                 "neuropathic diabetic foot: inspect the skin every session; no needles into ulcers, wounds or "
                 "infection; no direct moxibustion on numb skin (WHO 1999)",
                 None,
@@ -188,17 +189,17 @@ def removed_modalities(point: m.Point, flags: Flags) -> dict[str, Finding]:
     out: dict[str, Finding] = {}
     if flags.pacemaker and "electro" in point.modalities:
         out["electro"] = Finding(
-            "implanted-device", "no electroacupuncture with an implanted device", point.code, ("cummings2011ea",)
+            FK.IMPLANTED_DEVICE, "no electroacupuncture with an implanted device", point.code, ("cummings2011ea",)
         )
     if (flags.anticoagulants or flags.low_platelets) and "cupping" in point.modalities:
-        out["cupping"] = Finding("bleeding", "no cupping with a bleeding risk", point.code, ("who1999",))
+        out["cupping"] = Finding(FK.BLEEDING, "no cupping with a bleeding risk", point.code, ("who1999",))
     if flags.diabetic_foot and "moxibustion" in point.modalities and limb_of(point) == "lower-limb":
         out["moxibustion"] = Finding(
-            "burns", "no moxibustion on the numb legs and feet of a neuropathic patient", point.code, ("who1999",)
+            FK.BURNS, "no moxibustion on the numb legs and feet of a neuropathic patient", point.code, ("who1999",)
         )
     for c in point.cautions:
         if c.kind == "no-moxibustion" and "moxibustion" in point.modalities:
-            out["moxibustion"] = Finding("no-moxibustion", c.text, point.code, c.sources)
+            out["moxibustion"] = Finding(FK.NO_MOXIBUSTION, c.text, point.code, c.sources)
     return out
 
 
@@ -206,13 +207,13 @@ def pair_problem(a: m.Point, b: m.Point, side: str, flags: Flags) -> Finding | N
     """Why two points may not share an electroacupuncture circuit; None when they may."""
     code = f"{a.code}-{b.code}"
     if flags.pacemaker:
-        return Finding("implanted-device", "no electroacupuncture with an implanted device", code, ("cummings2011ea",))
+        return Finding(FK.IMPLANTED_DEVICE, "no electroacupuncture with an implanted device", code, ("cummings2011ea",))
     limb_a, limb_b = limb_of(a), limb_of(b)
     if limb_a is None or limb_b is None:
         trunk = a if limb_a is None else b
         where = "chest" if trunk.region in ("chest", "upper-back") else trunk.region
         return Finding(
-            "ea-circuit",
+            FK.EA_CIRCUIT,
             f"{trunk.code} is on the {where}, not a limb: a circuit there may cross the chest or the spine. "
             "Pairs stay on one limb (Cummings 2011 on current across the chest; the spine rule is this tool's "
             "own caution)",
@@ -221,16 +222,16 @@ def pair_problem(a: m.Point, b: m.Point, side: str, flags: Flags) -> Finding | N
         )
     if limb_a != limb_b:
         return Finding(
-            "ea-circuit",
+            FK.EA_CIRCUIT,
             f"{a.code} is on the {limb_a} and {b.code} on the {limb_b}: a circuit between them runs through the trunk",
             code,
             ("cummings2011ea",),
         )
     if side not in ("left", "right", "both"):
-        return Finding("ea-circuit", "a pair must be on one side (left, right, or both as two circuits)", code)
+        return Finding(FK.EA_CIRCUIT, "a pair must be on one side (left, right, or both as two circuits)", code)
     if "electro" not in a.modalities or "electro" not in b.modalities:
         which = a if "electro" not in a.modalities else b
-        return Finding("ea-circuit", f"{which.code} is not a point for electroacupuncture", code)
+        return Finding(FK.EA_CIRCUIT, f"{which.code} is not a point for electroacupuncture", code)
     return None
 
 
@@ -260,19 +261,19 @@ def check(
         try:
             p = catalog.lookup(text)  # type: ignore[attr-defined]
         except m.AmbiguousPointError as exc:
-            out.append(Finding("ambiguous", str(exc), None))
+            out.append(Finding(FK.AMBIGUOUS, str(exc), None))
             continue
         except m.UnknownPointError as exc:
-            out.append(Finding("unknown", str(exc), None))
+            out.append(Finding(FK.UNKNOWN, str(exc), None))
             continue
         if p.code in seen:
-            out.append(Finding("duplicate", f"listed twice (as {seen[p.code]!r} and {text!r})", p.code))
+            out.append(Finding(FK.DUPLICATE, f"listed twice (as {seen[p.code]!r} and {text!r})", p.code))
             continue
         seen[p.code] = text
         points.append(p)
     if modality == "electro" and flags.pacemaker:
         device = "electroacupuncture with an implanted device"
-        out.append(Finding("implanted-device", device, None, ("cummings2011ea",)))
+        out.append(Finding(FK.IMPLANTED_DEVICE, device, None, ("cummings2011ea",)))
     for p in points:
         out.extend(exclusions(p, flags))
         out.extend(point_risks(p))
@@ -281,12 +282,12 @@ def check(
             if modality in removed:
                 out.append(removed[modality])
             elif modality not in p.modalities:
-                out.append(Finding("modality", f"not a point for {modality}", p.code))
+                out.append(Finding(FK.MODALITY, f"not a point for {modality}", p.code))
     for a_text, b_text, side in pairs:
         try:
             a, b = catalog.lookup(a_text), catalog.lookup(b_text)  # type: ignore[attr-defined]
         except m.AcupointsError as exc:
-            out.append(Finding("unknown", f"pair {a_text}-{b_text}: {exc}", None))
+            out.append(Finding(FK.UNKNOWN, f"pair {a_text}-{b_text}: {exc}", None))
             continue
         problem = pair_problem(a, b, side, flags)
         if problem:

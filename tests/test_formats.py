@@ -112,3 +112,14 @@ def test_an_unknown_output_suffix_is_a_usage_error(cli, tmp_path):
     assert "the suffix names no format" in err and "-f table|plain|json|csv|yaml" in err
     code, _, _ = cli("list", "--condition", "DPN", "-o", str(target), "-f", "csv")
     assert code == 0 and target.read_text(encoding="utf-8").startswith("code,")
+
+
+def test_vocabularies_are_declared_once():
+    """The enums are the vocabularies: the region tree, the model's tuples and the flags agree."""
+    from acupoints import model, vocab
+    from acupoints.flags import Flags, specs
+
+    assert set(vocab.values(vocab.Region)) == set(model.REGIONS)
+    assert model.MODALITIES == vocab.values(vocab.Modality)
+    assert model.CAUTION_KINDS == vocab.values(vocab.CautionKind)
+    assert [s.name for s in specs()] == list(Flags().to_dict())
