@@ -11,8 +11,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
 from . import model as m
+from ._version import __version__
 from .safety import Finding, Flags, allowed_sides, exclusions, flag_warnings, limb_of, pair_problem, removed_modalities
 from .safety import sides_label as _sides_label
 
