@@ -41,9 +41,8 @@ def test_wrong_types(mini):
         "  bilateral: true\n  region: hand", "  bilateral: yes please\n  region: hand"
     )
     found = problems(mini, text)
-    assert (
-        f"points.yaml:{line_of(text, 'thirty-six')}: ST36: number must be a whole number, not str 'thirty-six'" in found
-    )
+    line = line_of(text, "thirty-six")
+    assert f"points.yaml:{line}: ST36: number must be a whole number, not text 'thirty-six'" in found
     assert any("LI4: bilateral must be true or false" in p for p in found)
 
 
