@@ -192,10 +192,11 @@ def check_points(
     probs: Problems,
     reference_ids: dict[str, Any],
     source_ids: set[str],
-    condition_codes: Collection[str],
+    condition_codes: Collection[str] | None,
 ) -> list[dict[str, Any]]:
     """Check the parsed points file; returns the points as clean plain dicts (problems go to probs).
-    `condition_codes` are the conditions conditions.yaml declares."""
+    `condition_codes` are the conditions conditions.yaml declares (None: that file is unusable,
+    and says so itself)."""
     if not isinstance(data, dict):
         probs.add(1, "file", f"the top level must be a mapping with a 'points' list, not {describe(data)}")
         return []
@@ -246,7 +247,7 @@ def _check_point(
     probs: Problems,
     reference_ids: dict[str, Any],
     source_ids: set[str],
-    condition_codes: Collection[str],
+    condition_codes: Collection[str] | None,
 ) -> dict[str, Any] | None:
     ok = True
     for key in raw:
@@ -329,13 +330,8 @@ def _check_point(
     conditions: dict[str, list[str]] = {}
     for cond, refs in (raw.get("conditions") or {}).items():
         line = _line(raw, "conditions")
-        if cond not in condition_codes:
-            probs.add(
-                line,
-                who,
-                f"unknown condition {_shown(cond)}{_suggest(cond, condition_codes)} (conditions.yaml declares "
-                f"{', '.join(condition_codes) or 'none'})",
-            )
+        if condition_codes is not None and cond not in condition_codes:
+            probs.add(line, who, _unknown_condition(cond, condition_codes))
             continue
         if not isinstance(refs, list) or not refs:
             probs.add(line, who, f"conditions.{cond} must be a non-empty list of reference ids")
@@ -540,8 +536,9 @@ def _check_cross(
                 probs.add(line, p["code"], f"conditions.{cond} is missing {ref}, whose study names this point")
 
 
-def check_references(data: Any, probs: Problems, condition_codes: Collection[str]) -> dict[str, dict[str, Any]]:
-    """Check the parsed references file; `condition_codes` are those conditions.yaml declares."""
+def check_references(data: Any, probs: Problems, condition_codes: Collection[str] | None) -> dict[str, dict[str, Any]]:
+    """Check the parsed references file; `condition_codes` are those conditions.yaml declares
+    (None: that file is unusable, and says so itself)."""
     out: dict[str, dict[str, Any]] = {}
     if not isinstance(data, list):
         probs.add(1, "file", "the references file must be a list of references")
@@ -562,13 +559,8 @@ def check_references(data: Any, probs: Problems, condition_codes: Collection[str
         if bad:
             continue
         cond = ref["condition"]
-        if not isinstance(cond, str) or cond not in condition_codes:
-            probs.add(
-                _line(ref, "condition"),
-                who,
-                f"unknown condition {_shown(cond)}{_suggest(cond, condition_codes)} (conditions.yaml declares "
-                f"{', '.join(condition_codes) or 'none'})",
-            )
+        if condition_codes is not None and (not isinstance(cond, str) or cond not in condition_codes):
+            probs.add(_line(ref, "condition"), who, _unknown_condition(cond, condition_codes))
         if ref.get("verdict") not in m.VERDICTS:
             probs.add(_line(ref, "verdict") or _line(ref), who, f"verdict must be one of {', '.join(m.VERDICTS)}")
         if not (ref.get("doi") or ref.get("pmid") or ref.get("volume_pages")):
@@ -611,12 +603,20 @@ def check_sources(data: Any, probs: Problems) -> dict[str, dict[str, Any]]:
 
 
 # -- conditions.yaml ------------------------------------------------------------------------------
-def condition_codes(data: Any) -> dict[str, int]:
+def _unknown_condition(cond: object, declared: Collection[str]) -> str:
+    hint = _suggest(cond, declared) or f" (conditions.yaml declares {', '.join(declared) or 'none'})"
+    return f"unknown condition {_shown(cond)}{hint}"
+
+
+def condition_codes(data: Any) -> dict[str, int] | None:
     """The codes conditions.yaml declares (with their lines), read before anything else is checked:
-    the points and the references may name only these."""
+    the points and the references may name only these. None when the file has no list of
+    conditions at all: that is its own problem, not one for every point that names a condition."""
     items = data.get("conditions") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return None
     out: dict[str, int] = {}
-    for c in items if isinstance(items, list) else ():
+    for c in items:
         code = c.get("code") if isinstance(c, dict) else None
         if isinstance(code, str) and _CONDITION_CODE.fullmatch(code):
             out.setdefault(code, _line(c, "code"))
@@ -706,29 +706,32 @@ def check_conditions(
             )
             continue
         who = _who(c.get("code"), f"condition #{n}")
-        if not _check_fields(probs, who, c, "", CONDITION_FIELDS, CONDITION_FIELDS):
-            continue
-        code: str = c["code"]
-        if not _CONDITION_CODE.fullmatch(code):
+        # every field is checked even when another is wrong, so all problems come at once
+        fields_ok = _check_fields(probs, who, c, "", CONDITION_FIELDS, CONDITION_FIELDS)
+        code = who  # the code itself when it is text
+        if who == c.get("code") and not _CONDITION_CODE.fullmatch(code):
             probs.add(_line(c, "code"), who, "code must be capital letters and digits, such as DPN or CIPN")
-            continue
+            fields_ok = False
         if code in first_line:
             probs.add(_line(c, "code"), who, f"duplicate condition (first at line {first_line[code]})")
             continue
         first_line[code] = _line(c, "code")
 
         regions: list[str] = []
-        if not c["regions"]:
+        given = c.get("regions")
+        if isinstance(given, list) and not given:
             probs.add(_line(c, "regions"), who, "regions must name at least one region where it is felt")
-        for r in c["regions"]:
+        for r in given if isinstance(given, list) else ():
             if isinstance(r, str) and r in m.REGIONS:
                 regions.append(r)
             else:
                 probs.add(_line(c, "regions"), who, f"unknown region {_shown(r)}{_suggest(r, m.REGIONS)}")
 
-        evidence = c["evidence"]
+        evidence = c.get("evidence")
         details: list[dict[str, Any]] = []
-        if _check_fields(probs, who, evidence, "evidence", EVIDENCE_FIELDS, EVIDENCE_FIELDS):
+        if isinstance(evidence, dict) and _check_fields(
+            probs, who, evidence, "evidence", EVIDENCE_FIELDS, EVIDENCE_FIELDS
+        ):
             for d in evidence["details"]:
                 if not isinstance(d, dict):
                     probs.add(
@@ -745,7 +748,8 @@ def check_conditions(
                     details.append({"text": d["text"], "cites": cites})
 
         cautions: list[dict[str, Any]] = []
-        for k in c["cautions"]:
+        given = c.get("cautions")
+        for k in given if isinstance(given, list) else ():
             if not isinstance(k, dict):
                 probs.add(_line(c, "cautions"), who, f"caution: a caution must be a mapping, not {describe(k)}")
                 continue
@@ -762,8 +766,10 @@ def check_conditions(
                     caution[key] = known_ids(who, k, key, code, is_ref)
             cautions.append(caution)
 
+        if not fields_ok:
+            continue
         entry: dict[str, Any] = {key: c[key] for key in CONDITION_FIELDS}
-        entry.update(regions=regions, evidence={"direction": evidence.get("direction"), "details": details})
+        entry.update(regions=regions, evidence={"direction": c["evidence"].get("direction"), "details": details})
         entry["cautions"] = cautions
         out[code] = entry
     return out
