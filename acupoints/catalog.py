@@ -1,39 +1,37 @@
 """Loading the catalog, and asking it questions: get, resolve, filter, search, vocabularies.
 
 Reading YAML costs ~50 ms for 400 points (more without libyaml) and validation as much again,
-which is most of a command's budget. So a validated catalog is kept in the user's cache as
-plain data in marshal's format (dicts, lists, strings and numbers; no pickle, nothing that runs
-code), under a key made of the bytes of every file it came from, the package version and the
-Python version: an edited file, another catalog, a new release or another Python can never be
-served stale data. marshal reads a 40,000-point catalog about six times faster than JSON.
-Points are built into objects only when asked for, so `show ST36` on such a catalog builds one.
+which is most of a command's budget. So a validated catalog is kept in the user's cache (see
+`_store`) as plain data in marshal's format, under a key made of the bytes of every file it came
+from: marshal reads a 40,000-point catalog about six times faster than JSON. Points are built
+into objects only when asked for, so `show ST36` on such a catalog builds one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import marshal
 import os
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import _store
 from . import codes as codes_mod
 from . import model as m
+from ._store import data_dir as data_dir  # re-exported: scripts and tests ask the catalog for it
 
-CACHE_FORMAT = 3
-_HERE = Path(__file__).resolve().parent
+if TYPE_CHECKING:
+    from .positions import Positions
 
-
-def data_dir() -> Path:
-    """The shipped data: inside the package in a wheel, the repository's data/ in a checkout."""
-    for d in (_HERE / "_data", _HERE.parent / "data"):
-        if (d / "points.yaml").is_file():
-            return d
-    return _HERE.parent / "data"
+CACHE_FORMAT = 4
+# The data files a catalog is made of, by the name the validator knows each by.
+FILES = {
+    "points": "points.yaml",
+    "references": "references.yaml",
+    "sources": "safety-sources.yaml",
+    "conditions": "conditions.yaml",
+}
 
 
 def default_catalog_path() -> Path:
@@ -42,135 +40,31 @@ def default_catalog_path() -> Path:
 
 
 def _companion(points_path: Path, name: str) -> Path:
-    """references.yaml and safety-sources.yaml beside a catalog, else the shipped ones."""
+    """references.yaml, safety-sources.yaml, conditions.yaml and positions.yaml beside a catalog,
+    else the shipped ones."""
     beside = points_path.parent / name
     return beside if beside.is_file() else data_dir() / name
 
 
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise m.CatalogError([f"{_display(path)}: no such file"]) from None
-    except IsADirectoryError:
-        raise m.CatalogError([f"{_display(path)}: is a folder, not a catalog file"]) from None
-    except OSError as exc:
-        raise m.CatalogError([f"{_display(path)}: cannot read: {exc.strerror}"]) from None
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise m.CatalogError([f"{_display(path)}:{line}: file: not UTF-8 text (byte 0x{raw[exc.start]:02x})"]) from None
-    if not text.strip() or all(ln.lstrip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        raise m.CatalogError([f"{_display(path)}: file: the file is empty"])
-    return text.removeprefix("\ufeff")
-
-
-def _cache_dir() -> Path | None:
-    env = os.environ.get("ACUPOINTS_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None  # empty: no cache
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "acupoints"
-
-
-def _cache_key(blobs: Sequence[bytes]) -> str:
-    try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up (~3 ms)
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - other Pythons
-        from hashlib import blake2b
-    h = blake2b(digest_size=20)
-    h.update(f"{__version__}\0{CACHE_FORMAT}\0{marshal.version}\0{sys.version_info[:2]}\0".encode())
-    for blob in blobs:
-        h.update(len(blob).to_bytes(8, "little"))
-        h.update(blob)
-    return h.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def parse_files(points_path: Path, blobs: dict[str, tuple[Path, bytes]]) -> dict[str, Any]:
-    """Parse and validate the three files; raises CatalogError listing every problem."""
+    """Parse and validate the catalog's files; raises CatalogError listing every problem."""
     import gc
+
+    from . import validate
 
     # Parsing builds millions of small objects, and the cyclic collector would rescan them again
     # and again (40,000 points: 17 s with it, 9 s without). Nothing here makes cycles to collect.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse_files(points_path, blobs)
+        data = validate.check_catalog(points_path, blobs)
     finally:
         if enabled:
             gc.enable()
-
-
-def _parse_files(points_path: Path, blobs: dict[str, tuple[Path, bytes]]) -> dict[str, Any]:
-    from . import _yamlload, validate
-
-    parsed: dict[str, Any] = {}
-    problems: list[str] = []
-    probs_by_file: dict[str, validate.Problems] = {}
-    for name, (path, raw) in blobs.items():
-        probs = probs_by_file[name] = validate.Problems(_display(path))
-        try:
-            data, dupes = _yamlload.load(_decode(raw, path))
-        except _yamlload.YamlProblem as exc:
-            problems.append(f"{_display(path)}:{exc.line}: file: {exc.message}")
-            continue
-        if data is None:
-            problems.append(f"{_display(path)}: file: the file is empty")
-            continue
-        for line, message in dupes:
-            probs.add(line, "file", message)
-        parsed[name] = data
-    if problems:
-        raise m.CatalogError(problems)
-
-    sources = validate.check_sources(parsed["sources"], probs_by_file["sources"])
-    references = validate.check_references(parsed["references"], probs_by_file["references"])
-    points = validate.check_points(parsed["points"], probs_by_file["points"], references, set(sources))
-    # A study must name points of the catalog it ships with; a private catalog read with the
-    # shipped references need not hold every point those studies used.
-    if points and blobs["references"][0].parent == points_path.parent:
-        validate.check_reference_codes(references, {p["code"] for p in points}, probs_by_file["references"])
-    for probs in probs_by_file.values():
-        problems += probs.sorted()
-    if problems:
-        raise m.CatalogError(problems)
-    if not points:
-        raise m.CatalogError([f"{_display(points_path)}: file: the catalog has no points"])
-    data_version = parsed["points"].get("data_version") if isinstance(parsed["points"], dict) else None
     return {
         "format": CACHE_FORMAT,
-        "points": points,
-        "references": _plain(references),
-        "sources": _plain(sources),
-        "index": codes_mod.build_index(points),
-        "data_version": str(data_version) if data_version is not None else None,
+        **data,
+        "index": codes_mod.build_index(data["points"]),
     }
 
 
@@ -198,40 +92,20 @@ def _facets(p: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _plain(obj: Any) -> Any:
-    """The same data without LineDict, which marshal (rightly) refuses: it takes only exact types."""
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_plain(v) for v in obj]
-    return obj
-
-
 def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> Catalog:
     """Read a catalog (the shipped one by default), validated; CatalogError if it is not valid."""
     points_path = Path(path) if path is not None else default_catalog_path()
-    files = {
-        "points": points_path,
-        "references": _companion(points_path, "references.yaml"),
-        "sources": _companion(points_path, "safety-sources.yaml"),
-    }
-    blobs = {name: (p, _read_bytes(p)) for name, p in files.items()}
-    cache_dir = _cache_dir() if cache else None
-    cache_file = None
-    if cache_dir is not None:
-        cache_file = cache_dir / f"catalog-{_cache_key([b for _, b in blobs.values()])}.marshal"
+    files = {name: points_path if name == "points" else _companion(points_path, f) for name, f in FILES.items()}
+    blobs = {name: (p, _store.read_bytes(p)) for name, p in files.items()}
+    cache_file = _store.cache_file("catalog", [b for _, b in blobs.values()], CACHE_FORMAT) if cache else None
+    cached = _store.cache_load(cache_file, CACHE_FORMAT)
+    if cached is not None:
         try:
-            cached = marshal.loads(cache_file.read_bytes())
-            if isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT:
-                return Catalog(cached, path=points_path)
-        except (OSError, ValueError, EOFError, TypeError, KeyError):
-            pass  # no cache yet, or a damaged one: read the files afresh
+            return Catalog(cached, path=points_path)
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged cache: read the files afresh
     data = parse_files(points_path, blobs)
-    if cache_file is not None:
-        try:
-            _write_atomic(cache_file, marshal.dumps(_for_cache(data)))
-        except (OSError, ValueError):
-            pass  # a read-only home is no reason to fail a lookup
+    _store.cache_save(cache_file, _for_cache(data))
     return Catalog(data, path=points_path)
 
 
@@ -316,9 +190,9 @@ class Catalog:
         self._built: dict[str, m.Point] = {}
         self._references_raw: dict[str, dict[str, Any]] = data["references"]
         self._references: dict[str, m.Reference] | None = None
-        self._positions: Any = None
+        self._positions: Positions | None = None
         self.sources: dict[str, dict[str, Any]] = data["sources"]
-        self._conditions: dict[str, dict[str, Any]] | None = None
+        self._conditions: dict[str, dict[str, Any]] = data["conditions"]
 
     # -- points -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -330,15 +204,21 @@ class Catalog:
     def __contains__(self, code: object) -> bool:
         return code in self._raw
 
-    def positions(self) -> Any:
+    def data_file(self, name: str) -> Path:
+        """The companion file (conditions.yaml, positions.yaml, ...) this catalog reads: the one
+        beside it, else the shipped one."""
+        return _companion(self.path if self.path is not None else default_catalog_path(), name)
+
+    def positions(self) -> Positions:
         """Where the points are, for `map`: positions.yaml beside this catalog (which must match
         it), else the shipped one (points this catalog lacks are left out). Read on first use."""
         if self._positions is None:
             from .positions import load_positions
 
-            path = _companion(self.path, "positions.yaml")
+            base = self.path if self.path is not None else default_catalog_path()
+            path = _companion(base, "positions.yaml")
             bilateral = {p.code: p.bilateral for p in self.points}
-            self._positions = load_positions(path, bilateral, strict=path.parent == self.path.parent)
+            self._positions = load_positions(path, bilateral, strict=path.parent == base.parent)
         return self._positions
 
     @property
@@ -378,10 +258,13 @@ class Catalog:
 
     @property
     def conditions(self) -> dict[str, dict[str, Any]]:
-        """What conditions.yaml says of each condition (read when first asked for; checked then)."""
-        if self._conditions is None:
-            self._conditions = _load_conditions(self)
+        """What conditions.yaml says of each condition, by code, in the file's order: the set of
+        conditions is data, so a new one needs no change to the code."""
         return self._conditions
+
+    def condition_names(self) -> dict[str, str]:
+        """Each declared condition's code and its name in full."""
+        return {code: info["name"] for code, info in self._conditions.items()}
 
     # -- finding one --------------------------------------------------------------------
     def resolve(self, text: str) -> tuple[m.Point, ...]:
@@ -418,7 +301,7 @@ class Catalog:
             options: Iterable[str] = m.MERIDIANS
         else:
             options = {
-                "condition": m.CONDITIONS,
+                "condition": self._conditions,
                 "region": m.REGIONS,
                 "modality": m.MODALITIES,
                 "category": m.CATEGORIES,
@@ -446,7 +329,7 @@ class Catalog:
         if kind == "modality":
             return [(k, sum(k in p.modalities for p in pts), "") for k in m.MODALITIES]
         if kind == "condition":
-            return [(k, sum(k in p.conditions for p in pts), v) for k, v in m.CONDITIONS.items()]
+            return [(k, sum(k in p.conditions for p in pts), v) for k, v in self.condition_names().items()]
         if kind == "caution":
             return [(k, sum(k in p.caution_kinds for p in pts), "") for k in m.CAUTION_KINDS]
         raise m.UsageError(f"unknown vocabulary {kind!r}")
@@ -547,54 +430,6 @@ class Catalog:
         scored.sort(key=lambda x: -x[0])  # stable: ties stay in WHO order
         ranked = [(self.point(c), s) for s, c in scored]
         return ranked[:limit] if limit else ranked
-
-
-def _load_conditions(catalog: Catalog) -> dict[str, dict[str, Any]]:
-    from . import _yamlload, validate
-
-    base = catalog.path if catalog.path is not None else default_catalog_path()
-    path = _companion(base, "conditions.yaml")
-    probs = validate.Problems(_display(path))
-    try:
-        data, dupes = _yamlload.load(_decode(_read_bytes(path), path))
-    except _yamlload.YamlProblem as exc:
-        raise m.CatalogError([f"{_display(path)}:{exc.line}: file: {exc.message}"]) from None
-    for line, message in dupes:
-        probs.add(line, "file", message)
-    out: dict[str, dict[str, Any]] = {}
-    items = data.get("conditions") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise m.CatalogError([f"{_display(path)}:1: file: expected a mapping with a 'conditions' list"])
-    for c in items:
-        code = c.get("code") if isinstance(c, dict) else None
-        if code not in m.CONDITIONS:
-            probs.add(validate._line(c), str(code), f"unknown condition {code!r}")
-            continue
-        for key in ("name", "felt", "regions", "evidence", "cautions"):
-            if key not in c:
-                probs.add(validate._line(c), code, f"missing field {key!r}")
-        for r in c.get("regions", ()):
-            if r not in m.REGIONS:
-                probs.add(validate._line(c, "regions"), code, f"unknown region {r!r}")
-        cited = [i for d in (c.get("evidence") or {}).get("details", ()) for i in d.get("cites", ())]
-        for caution in c.get("cautions", ()):
-            cited += caution.get("references", ())
-            for s in caution.get("sources", ()):
-                if s not in catalog.sources:
-                    probs.add(validate._line(caution), code, f"unknown source {s!r}")
-            if not caution.get("sources") and not caution.get("references"):
-                probs.add(validate._line(caution), code, "a caution needs its sources or references")
-        for ref in cited:
-            if ref not in catalog.references:
-                probs.add(validate._line(c, "evidence"), code, f"unknown reference {ref!r}")
-            elif catalog.references[ref].condition != code:
-                probs.add(
-                    validate._line(c, "evidence"), code, f"{ref} is a study of {catalog.references[ref].condition}"
-                )
-        out[code] = c
-    if probs.items:
-        raise m.CatalogError(probs.sorted())
-    return out
 
 
 def _words(texts: Iterable[str]) -> set[str]:

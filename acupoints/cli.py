@@ -873,6 +873,8 @@ def validate(
     sys.stdout.write(
         f"{shown}: valid: {len(catalog)} points, {len(catalog.references)} references, "
         f"{len(catalog.sources)} caution sources\n"
+        f"{catalog.data_file('conditions.yaml')}: valid: {len(catalog.conditions)} conditions "
+        f"({', '.join(catalog.conditions)})\n"
         f"{positions.path}: valid: {len(positions.placed)} of the {len(catalog)} points placed\n"
     )
 

@@ -173,11 +173,6 @@ CATEGORY_OF: dict[str, tuple[str, ...]] = {
     "luo-connecting": VESSELS + ("great-luo-of-spleen",),
 }
 MODALITIES: tuple[str, ...] = values(Modality)
-CONDITIONS: dict[str, str] = {
-    "DPN": "diabetic peripheral neuropathy",
-    "CIPN": "chemotherapy-induced peripheral neuropathy",
-    "PHN": "postherpetic neuralgia",
-}
 VERDICTS: tuple[str, ...] = values(Verdict)
 CAUTION_KINDS: tuple[str, ...] = values(CautionKind)
 CAUTION_BASES: tuple[str, ...] = values(CautionBasis)

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import _store
 from . import body as b
 from .errors import CatalogError
 
@@ -82,9 +83,7 @@ class _Problem(Exception):
 
 
 def default_path() -> Path:
-    from .catalog import data_dir
-
-    return data_dir() / "positions.yaml"
+    return _store.data_dir() / "positions.yaml"
 
 
 class Positions:
@@ -105,16 +104,14 @@ class Positions:
 
     # -- the user's cache (see load_positions) ---------------------------------------------------
     def to_cache(self) -> dict[str, Any]:
-        from .catalog import _plain
-
         for code in self._sites:  # every placed point can be asked where it is, cached or not
             with contextlib.suppress(_Problem):  # but a right-side-only one is no anchor
                 self._resolve_name(code, ())
         return {
             "format": CACHE_FORMAT,
-            "parts": _plain(self._part_specs),
+            "parts": _store.plain(self._part_specs),
             "guides": [list(g) for g in self.guides],
-            "lines": _plain(self.lines),
+            "lines": _store.plain(self.lines),
             "landmarks": {k: list(w) for k, w in self.landmarks.items()},
             "resolved": {k: list(w) for k, w in self._cache.items()},
             "sites": {c: [[*s[:7], list(s.point), list(s.normal)] for s in ss] for c, ss in self._sites.items()},
@@ -444,7 +441,7 @@ def _is_num(v: Any) -> bool:
 
 
 def _line(d: Any, key: str) -> int:
-    return d.line_of(key) if hasattr(d, "line_of") else 0
+    return _store.line_of(d, key)
 
 
 def _hint(name: str, options: list[str]) -> str:
@@ -469,41 +466,20 @@ def load_positions(
     Resolving takes about as long as reading the catalog, so a valid file's result is kept in the
     catalog's cache folder, under a key made of the file's bytes and everything else it used.
     """
-    import marshal
-
-    from . import _yamlload
-    from .catalog import _cache_dir, _cache_key, _write_atomic
-
     p = Path(path) if path else default_path()
-    try:
-        raw = p.read_bytes()
-        text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise CatalogError([f"{p}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError([f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}"]) from None
-    cache_dir = _cache_dir() if cache else None
-    cache_file = None
-    if cache_dir is not None:
-        used = repr((CACHE_FORMAT, strict, sorted(bilateral.items()) if bilateral is not None else None))
-        cache_file = cache_dir / f"positions-{_cache_key([raw, used.encode()])}.marshal"
+    raw = _store.read_bytes(p)
+    used = repr((CACHE_FORMAT, strict, sorted(bilateral.items()) if bilateral is not None else None))
+    cache_file = _store.cache_file("positions", [raw, used.encode()], CACHE_FORMAT) if cache else None
+    cached = _store.cache_load(cache_file, CACHE_FORMAT)
+    if cached is not None:
         try:
-            cached = marshal.loads(cache_file.read_bytes())
-            if isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT:
-                return Positions.from_cache(p, cached)
-        except (OSError, ValueError, EOFError, TypeError, KeyError):
-            pass  # no cache yet, or a damaged one: resolve afresh
-    try:
-        data, dups = _yamlload.load(text)
-    except _yamlload.YamlProblem as exc:
-        raise CatalogError([f"{p.name}:{exc.line}: {exc.message}"]) from None
+            return Positions.from_cache(p, cached)
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged cache: resolve afresh
+    data, dups = _store.parse(raw, p)
     pos = Positions(p, data, bilateral, strict)
-    problems = [f"{p.name}:{line}: {msg}" for line, msg in dups] + pos.problems
+    problems = [f"{p.name}:{line}: file: {msg}" for line, msg in dups] + pos.problems
     if problems:
         raise CatalogError(problems)
-    if cache_file is not None:
-        try:
-            _write_atomic(cache_file, marshal.dumps(pos.to_cache()))
-        except (OSError, ValueError):
-            pass  # a read-only home is no reason to fail a chart
+    _store.cache_save(cache_file, pos.to_cache())  # a read-only home is no reason to fail a chart
     return pos

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
 from . import model as m
+from ._version import __version__
 from .results import NOTICE_MESSAGE, Message, MessageKind, Result, finding_line
 from .rxfile import SAVE_FORMAT
 from .safety import Finding, Flags, allowed_sides, exclusions, flag_warnings, limb_of, pair_problem, removed_modalities

@@ -1,9 +1,14 @@
 """The validator: every kind of problem, reported with its file, line and point."""
 
-import pytest
-from conftest import MINI_POINTS
+import os
+import re
+import shutil
+import subprocess
 
-from acupoints import CatalogError, load_catalog
+import pytest
+from conftest import MINI_POINTS, MINI_REFERENCES, ROOT, acupoints_exe
+
+from acupoints import CatalogError, UsageError, load_catalog
 
 
 def problems(path, text=None, *, raw=None):
@@ -41,9 +46,8 @@ def test_wrong_types(mini):
         "  bilateral: true\n  region: hand", "  bilateral: yes please\n  region: hand"
     )
     found = problems(mini, text)
-    assert (
-        f"points.yaml:{line_of(text, 'thirty-six')}: ST36: number must be a whole number, not str 'thirty-six'" in found
-    )
+    line = line_of(text, "thirty-six")
+    assert f"points.yaml:{line}: ST36: number must be a whole number, not text 'thirty-six'" in found
     assert any("LI4: bilateral must be true or false" in p for p in found)
 
 
@@ -176,3 +180,238 @@ def test_reference_without_identifier(mini):
     refs.write_text(refs.read_text().replace("  volume_pages: 1(2):3-4\n", ""), encoding="utf-8")
     found = problems(mini)
     assert any("trial2020: a reference needs a DOI, a PMID or journal volume and pages" in p for p in found)
+
+
+# -- conditions.yaml, and the cross-references to it ------------------------------------------------
+MINI_CONDITIONS = """\
+conditions:
+- code: DPN
+  name: diabetic peripheral neuropathy
+  felt: Both feet first.
+  regions: [foot, lower-leg]
+  evidence:
+    direction: Small trials only.
+    details:
+    - text: One small trial.
+      cites: [trial2020]
+  cautions:
+  - kind: burns
+    text: No direct moxibustion on numb skin.
+    sources: [cheng1987]
+"""
+
+
+@pytest.fixture
+def mini_conditions(mini):
+    """The mini catalog with a conditions.yaml of its own; returns that file's path."""
+    path = mini.parent / "conditions.yaml"
+    path.write_text(MINI_CONDITIONS, encoding="utf-8")
+    return path
+
+
+def conditions_problems(mini, conditions_path, text):
+    conditions_path.write_text(text, encoding="utf-8")
+    return problems(mini)
+
+
+def test_mini_catalog_with_its_own_conditions_is_valid(mini, mini_conditions):
+    cat = load_catalog(mini, cache=False)
+    assert list(cat.conditions) == ["DPN"]
+    assert cat.conditions["DPN"]["regions"] == ["foot", "lower-leg"]
+
+
+def _run(*args, cwd=None):
+    return subprocess.run(
+        [acupoints_exe(), *args], capture_output=True, text=True, timeout=60, cwd=cwd, env={**os.environ}
+    )
+
+
+@pytest.mark.parametrize("how", ["--catalog", "argument"])
+def test_misspelt_region_in_conditions_fails_validate(tmp_path, how):
+    """The case that used to pass `validate` and then break `prescribe`."""
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    conditions = copy / "conditions.yaml"
+    text = conditions.read_text(encoding="utf-8")
+    assert "regions: [foot, lower-leg, ankle, hand]" in text
+    text = text.replace("regions: [foot, lower-leg, ankle, hand]", "regions: [lower-leg, fot]", 1)
+    conditions.write_text(text, encoding="utf-8")
+    line = line_of(text, "regions: [lower-leg, fot]")
+    points = str(copy / "points.yaml")
+    args = ["--catalog", points, "validate"] if how == "--catalog" else ["validate", points]
+    result = _run(*args)
+    assert result.returncode == 1, result.stdout
+    assert f"{conditions}:{line}: DPN: unknown region 'fot'; did you mean 'foot'?" in result.stderr.splitlines()
+    assert result.stderr.splitlines()[-1] == "acupoints: error: 1 problem found"
+    # and every other command on that catalog says the same, instead of failing later in prescribe
+    result = _run("--catalog", points, "prescribe", "--condition", "DPN")
+    assert result.returncode == 1 and "unknown region 'fot'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_prints_a_line_for_conditions(cli):
+    code, out, err = cli("validate")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[1].endswith("conditions.yaml: valid: 3 conditions (DPN, CIPN, PHN)")
+
+
+def test_reference_citing_an_undeclared_condition(mini, mini_conditions):
+    refs = mini.parent / "references.yaml"
+    text = refs.read_text(encoding="utf-8").replace("condition: DPN", "condition: CTS")
+    refs.write_text(text, encoding="utf-8")
+    found = problems(mini)
+    line = line_of(text, "condition: CTS")
+    assert f"references.yaml:{line}: trial2020: unknown condition 'CTS' (conditions.yaml declares DPN)" in found
+
+
+def test_point_with_a_condition_not_in_conditions_yaml(mini, mini_conditions):
+    """Only what conditions.yaml declares counts: PHN is a shipped condition, but not in this file."""
+    text = MINI_POINTS.replace(
+        "  conditions:\n    DPN: [trial2020]\n", "  conditions:\n    DPN: [trial2020]\n    PHN: [x]\n"
+    )
+    found = problems(mini, text)
+    line = line_of(text, "  conditions:")
+    assert f"points.yaml:{line}: ST36: unknown condition 'PHN'; did you mean 'DPN'?" in found
+    text = MINI_POINTS.replace(
+        "  conditions:\n    DPN: [trial2020]\n", "  conditions:\n    DPN: [trial2020]\n    CTS: [x]\n"
+    )
+    found = problems(mini, text)
+    assert f"points.yaml:{line}: ST36: unknown condition 'CTS' (conditions.yaml declares DPN)" in found
+
+
+def test_a_new_condition_needs_only_data(mini, mini_conditions, cli):
+    """Carpal tunnel syndrome, added to the data files alone."""
+    mini_conditions.write_text(
+        MINI_CONDITIONS + "- code: CTS\n  name: carpal tunnel syndrome\n  felt: The thumb and first fingers.\n"
+        "  regions: [wrist, hand]\n  evidence:\n    direction: One trial.\n    details:\n"
+        "    - text: A trial.\n      cites: [cts2021]\n  cautions: []\n",
+        encoding="utf-8",
+    )
+    refs = mini.parent / "references.yaml"
+    refs.write_text(
+        MINI_REFERENCES + MINI_REFERENCES.replace("trial2020", "cts2021").replace("condition: DPN", "condition: CTS"),
+        encoding="utf-8",
+    )
+    mini.write_text(MINI_POINTS.replace("    DPN: [trial2020]\n", "    DPN: [trial2020]\n    CTS: [cts2021]\n"))
+    cat = load_catalog(mini, cache=False)
+    assert list(cat.conditions) == ["DPN", "CTS"]
+    assert cat.check_value("condition", "cts") == "CTS"
+    assert ("CTS", 1, "carpal tunnel syndrome") in cat.vocabulary("condition")
+    assert [p.code for p in cat.filter(condition=["CTS"])] == ["ST36"]
+    code, out, _ = cli("--catalog", str(mini), "vocab", "condition", "-f", "plain")
+    assert code == 0 and "CTS\t1\tcarpal tunnel syndrome" in out
+    with pytest.raises(UsageError, match="unknown condition 'PHN'"):
+        cat.check_value("condition", "PHN")  # a shipped condition, but not in this catalog's data
+
+
+def test_bad_source_in_a_condition_caution(mini, mini_conditions):
+    text = MINI_CONDITIONS.replace("sources: [cheng1987]", "sources: [cheng1988]")
+    found = conditions_problems(mini, mini_conditions, text)
+    line = line_of(text, "sources: [cheng1988]")
+    assert f"conditions.yaml:{line}: DPN: caution: unknown source 'cheng1988'; did you mean 'cheng1987'?" in found
+
+
+def test_condition_cites_unknown_and_other_condition_studies(mini, mini_conditions):
+    refs = mini.parent / "references.yaml"
+    refs.write_text(
+        MINI_REFERENCES + MINI_REFERENCES.replace("trial2020", "phn2019").replace("condition: DPN", "condition: PHN"),
+        encoding="utf-8",
+    )
+    mini_conditions.write_text(
+        MINI_CONDITIONS + "- code: PHN\n  name: x\n  felt: y\n  regions: [chest]\n"
+        "  evidence: {direction: z, details: []}\n  cautions: []\n"
+    )
+    text = MINI_CONDITIONS.replace("cites: [trial2020]", "cites: [trial2021, phn2019]")
+    text += "- code: PHN\n  name: x\n  felt: y\n  regions: [chest]\n  evidence: {direction: z, details: []}\n"
+    text += "  cautions:\n  - kind: study\n    text: A caution from a study.\n    references: [trial2020]\n"
+    found = "\n".join(conditions_problems(mini, mini_conditions, text))
+    assert f"conditions.yaml:{line_of(text, 'cites:')}: DPN: unknown reference 'trial2021'" in found
+    assert f"conditions.yaml:{line_of(text, 'cites:')}: DPN: phn2019 is a study of PHN, not of DPN" in found
+    line = line_of(text, "references: [trial2020]")
+    assert f"conditions.yaml:{line}: PHN: trial2020 is a study of DPN, not of PHN" in found
+
+
+def test_every_field_of_a_condition_is_checked(mini, mini_conditions):
+    text = (
+        MINI_CONDITIONS.replace("  name: diabetic peripheral neuropathy\n", "  name: [diabetic]\n")
+        .replace("  felt: Both feet first.\n", "  feelt: Both feet first.\n")
+        .replace("    direction: Small trials only.\n", "    direction: 3\n")
+        .replace("  - kind: burns\n", "  - kind: burns\n    source: [cheng1987]\n")
+    )
+    text += "- code: dpn2\n  name: n\n  felt: f\n  regions: []\n  evidence: {direction: d, details: []}\n"
+    text += "  cautions:\n  - kind: burns\n    text: t\n"
+    found = "\n".join(conditions_problems(mini, mini_conditions, text))
+    assert f"conditions.yaml:{line_of(text, 'name: [diabetic]')}: DPN: name must be text, not a list" in found
+    assert f"conditions.yaml:{line_of(text, 'feelt')}: DPN: unknown field 'feelt'; did you mean 'felt'?" in found
+    assert "DPN: missing field 'felt'" in found
+    assert f"conditions.yaml:{line_of(text, 'direction: 3')}: DPN: evidence: direction must be text" in found
+    assert "DPN: caution: unknown field 'source'; did you mean 'sources'?" in found
+    assert "dpn2: code must be capital letters and digits" in found
+
+
+def test_condition_problems_in_the_file_itself(mini, mini_conditions):
+    found = conditions_problems(mini, mini_conditions, "- DPN\n")
+    assert found == ["conditions.yaml:1: file: the top level must be a mapping with a 'conditions' list, not a list"]
+    text = MINI_CONDITIONS + MINI_CONDITIONS.removeprefix("conditions:\n")
+    found = conditions_problems(mini, mini_conditions, text)
+    assert f"conditions.yaml:{line_of(text, 'code: DPN', 2)}: DPN: duplicate condition (first at line 2)" in found
+    found = conditions_problems(mini, mini_conditions, "conditions: [\n")
+    assert len(found) == 1 and found[0].startswith("conditions.yaml:") and "not valid YAML" in found[0]
+
+
+# -- messages speak YAML, not Python -----------------------------------------------------------------
+_PYTHON_WORDS = re.compile(r"\b(LineDict|NoneType|str|dict|int|float|bool|tuple|None|True|False)\b|\{'|<class")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  aliases: []", "  aliases: {a: 1}"),
+        ("  aliases: []", "  aliases: [{a: 1}, null, 3]"),
+        ("  number: 36", "  number: true"),
+        ("  number: 36", "  number: 3.5"),
+        ("  english: Leg Three Miles", "  english: null"),
+        ("  english: Leg Three Miles", "  english: 2020-01-01"),
+        (
+            "  needling:\n    angle: perpendicular\n    depth_cun: [0.5, 1.3]",
+            "  needling:\n    angle: [a]\n    depth_cun: {a: 1}",
+        ),
+        ("  - he-sea\n", "  - [he-sea]\n"),
+        ("  modalities: [manual, moxibustion]", "  modalities: [[manual], {a: 1}, null]"),
+        ("  cautions: []", "  cautions: [[x], 3]"),
+        ("    DPN: [trial2020]", "    DPN: [[trial2020]]"),
+        ("    DPN: [trial2020]", "    null: [trial2020]"),
+        ("  region: lower-leg", "  region: {a: b}"),
+        ("  categories:\n  - he-sea", "  categories:\n  - {kind: he-sea, of: [x]}"),
+    ],
+)
+def test_messages_never_show_python_internals(mini, old, new):
+    assert old in MINI_POINTS
+    found = problems(mini, MINI_POINTS.replace(old, new, 1))
+    assert found
+    for message in found:
+        assert not _PYTHON_WORDS.search(message), message
+
+
+def test_wrong_type_names_the_yaml_kind(mini):
+    text = MINI_POINTS.replace("  aliases: []", "  aliases: {a: 1}")
+    found = problems(mini, text)
+    assert f"points.yaml:{line_of(text, 'aliases: {a: 1}')}: ST36: aliases must be a list, not a mapping" in found
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "conditions: {DPN: 1}\n",
+        "conditions:\n- code: DPN\n  name: {a: 1}\n  felt: null\n  regions: [[foot], null]\n  evidence: []\n"
+        "  cautions: [1, [2]]\n",
+        "conditions:\n- 3\n- code: DPN\n  name: n\n  felt: f\n  regions: [foot]\n  evidence: {direction: d,"
+        " details: [1, {text: t, cites: [[a], null]}]}\n  cautions: [{kind: k, text: t, sources: [[s]]}]\n",
+    ],
+)
+def test_condition_messages_never_show_python_internals(mini, mini_conditions, bad):
+    found = conditions_problems(mini, mini_conditions, bad)
+    assert found
+    for message in found:
+        assert not _PYTHON_WORDS.search(message), message
