@@ -22,7 +22,7 @@ from . import model as m
 from ._store import data_dir as data_dir  # re-exported: scripts and tests ask the catalog for it
 
 if TYPE_CHECKING:
-    from .positions import Positions
+    from .map.positions import Positions
 
 CACHE_FORMAT = 4
 # The data files a catalog is made of, by the name the validator knows each by.
@@ -213,7 +213,7 @@ class Catalog:
         """Where the points are, for `map`: positions.yaml beside this catalog (which must match
         it), else the shipped one (points this catalog lacks are left out). Read on first use."""
         if self._positions is None:
-            from .positions import load_positions
+            from .map.positions import load_positions
 
             base = self.path if self.path is not None else default_catalog_path()
             path = _companion(base, "positions.yaml")

@@ -25,7 +25,7 @@ from . import model as m
 from .errors import CatalogError
 
 if TYPE_CHECKING:
-    from .positions import Positions
+    from .map.positions import Positions
 
 POINT_REQUIRED: dict[str, type | tuple[type, ...]] = {
     "code": str,
@@ -835,6 +835,6 @@ def check_positions(path: Path, bilateral: dict[str, bool] | None = None, *, str
     """Check positions.yaml: every place resolves onto the body, and (with the catalog's points,
     code -> bilateral) names only points of the catalog. Raises CatalogError listing every problem.
     The check is the resolving itself, so it lives with the geometry; this is its door here."""
-    from .positions import load_positions
+    from .map.positions import load_positions
 
     return load_positions(path, bilateral, strict=strict, cache=False)

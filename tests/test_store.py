@@ -99,7 +99,7 @@ def test_the_import_graph_is_read_right():
     graph = import_graph()
     assert "acupoints._store" in graph["acupoints.catalog"]
     assert "acupoints.validate" in graph["acupoints.catalog"]  # inside a function: still counted
-    assert "acupoints.positions" in graph["acupoints.catalog"]
+    assert "acupoints.map.positions" in graph["acupoints.catalog"]
     assert "acupoints._yamlload" in graph["acupoints._store"]
     assert "acupoints.model" not in graph["acupoints.errors"]  # only under TYPE_CHECKING
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
@@ -113,7 +113,7 @@ def test_no_import_cycle_among_package_modules():
 def test_the_store_knows_files_not_points():
     imports = import_graph()["acupoints._store"]
     assert imports <= {"acupoints._version", "acupoints._yamlload", "acupoints.errors"}
-    assert import_graph()["acupoints.positions"].isdisjoint({"acupoints.catalog", "acupoints.validate"})
+    assert import_graph()["acupoints.map.positions"].isdisjoint({"acupoints.catalog", "acupoints.validate"})
 
 
 def test_the_store_does_not_import_yaml_at_module_level():

@@ -18,7 +18,7 @@ def map_keys(chart: Any) -> dict[str, str]:
 
 def _raster(panel: Any, scale: float) -> tuple[list[list[int]], int, int]:
     """Pixels of a panel: 0 empty, 1 body, 2 body edge. A pixel is 1/scale cun square."""
-    from acupoints.body import inside
+    from acupoints.map.body import inside
 
     x0, y0, x1, y1 = panel.box
     w = max(1, int((x1 - x0) * scale) + 1)
@@ -63,7 +63,7 @@ def _panel_cells(panel: Any, scale: float) -> tuple[list[list[Any]], int]:
 
 def map_preview(chart: Any, *, width: int, colour: bool, rows: int = 22) -> Any:
     """The chart as text: each view drawn with half blocks (colour) or plain letters, and a legend."""
-    from acupoints.svg import colour as channel_colour
+    from acupoints.map.palette import colour as channel_colour
 
     keys = map_keys(chart)
     meridian = {e.code: e.meridian for e in chart.entries}

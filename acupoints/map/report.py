@@ -12,7 +12,7 @@ from acupoints.results import NOTICE_MESSAGE, Message, MessageKind, Result
 
 if TYPE_CHECKING:
     from acupoints.catalog import Catalog
-    from acupoints.chart import Chart
+    from acupoints.map.chart import Chart
 
 
 def gather(
@@ -50,7 +50,7 @@ class ChartReport(Result):
     formats = ("preview", "svg", "png", "json")
 
     def data(self) -> dict[str, Any]:
-        from acupoints.chart import to_data
+        from acupoints.map.chart import to_data
 
         return {**to_data(self.chart), "warnings": [m.text for m in self.warnings()], "notice": NOTICE}
 
@@ -67,7 +67,7 @@ class ChartReport(Result):
 
 
 def make_report(catalog: Catalog, chosen: dict[str, set[str] | None], views: list[str] | None = None) -> ChartReport:
-    from acupoints.chart import check_views, make_chart
+    from acupoints.map.chart import check_views, make_chart
 
     check_views(views or [])
     chart = make_chart([(catalog.point(c), s) for c, s in chosen.items()], catalog.positions(), views or None)
@@ -84,7 +84,7 @@ def _render(fmt: Format, result: Result, output: str | None) -> tuple[Any, froze
     assert isinstance(result, ChartReport)
     held = frozenset({MessageKind.NOTICE})
     if fmt.value in ("svg", "png"):
-        from acupoints.svg import to_png, to_svg
+        from acupoints.map.svg import to_png, to_svg
 
         drawing = to_svg(result.chart, title=result.title, notice=NOTICE)
         return (drawing if fmt.value == "svg" else to_png(drawing)), held

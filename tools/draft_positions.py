@@ -1,8 +1,8 @@
-"""For those who write positions: `python -m acupoints._draft_positions DRAFT.yaml ...`.
+"""For those who write positions: `python tools/draft_positions.py DRAFT.yaml ...`.
 
 A draft holds `landmarks:`, `lines:` and `points:` in the form of data/positions.yaml; it is laid
 over the shipped file and checked, so a new or corrected point can be tried before it is merged.
-A tool for contributors, not part of the command line.
+A tool for contributors: not shipped in the wheel, not part of the command line.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import _yamlload
-from .catalog import load_catalog
-from .chart import VIEW_NAMES, make_chart
-from .positions import Positions, default_path
+from acupoints import _yamlload
+from acupoints.catalog import load_catalog
+from acupoints.map.chart import VIEW_NAMES, make_chart
+from acupoints.map.positions import Positions, default_path
 
 
 def check_files(paths: list[str]) -> int:

@@ -15,9 +15,10 @@ import math
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import _store
+from acupoints import _store
+from acupoints.errors import CatalogError
+
 from . import body as b
-from .errors import CatalogError
 
 FORMAT = "acupoints-positions/1"
 CACHE_FORMAT = 2
