@@ -31,7 +31,7 @@ class LineDict(dict):
 _STR = "tag:yaml.org,2002:str"
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """PyYAML's loader, with a faster tag resolver for plain scalars.
 
     PyYAML resolves every plain scalar in Python by trying the implicit regexes for its first
@@ -40,9 +40,9 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     then; both shortcuts give PyYAML's own answer, as the safe loader has no path resolvers.
     """
 
-    _starters = frozenset(k for k in _Base.yaml_implicit_resolvers if k)
+    _starters = frozenset(k for k in _Base.yaml_implicit_resolvers if k)  # type: ignore[attr-defined]
 
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+    def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
             if value and value[0] not in self._starters and None not in self.yaml_implicit_resolvers:
                 return _STR

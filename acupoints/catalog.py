@@ -23,6 +23,8 @@ from ._store import data_dir as data_dir  # re-exported: scripts and tests ask t
 
 if TYPE_CHECKING:
     from .map.positions import Positions
+    from .prescribe import Prescription
+    from .safety import Finding
 
 CACHE_FORMAT = 4
 # The data files a catalog is made of, by the name the validator knows each by.
@@ -352,13 +354,13 @@ class Catalog:
             summary["ends"] = {"code": points[-1].code, "region": points[-1].region}
         return {"channel": summary, "points": points}
 
-    def prescribe(self, condition: str, **options: Any) -> Any:
+    def prescribe(self, condition: str, **options: Any) -> Prescription:
         """A point prescription (see acupoints.prescribe.prescribe for the options)."""
         from .prescribe import prescribe
 
         return prescribe(self, condition, **options)
 
-    def check(self, points: Iterable[str], **options: Any) -> list[Any]:
+    def check(self, points: Iterable[str], **options: Any) -> list[Finding]:
         """Everything wrong with these points for a patient (see acupoints.safety.check); [] if nothing."""
         from .safety import check
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -52,14 +52,22 @@ class _Group(TyperGroup):
 
     def main(
         self,
-        args: Any = None,
-        prog_name: Any = None,
-        complete_var: Any = None,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         try:
-            rv = super().main(args, prog_name or "acupoints", complete_var, standalone_mode=False, **extra)
+            rv = super().main(
+                args,
+                prog_name or "acupoints",
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
             code = rv if isinstance(rv, int) else 0
         except errors.CatalogError as exc:
             code = _fail(_catalog_line(exc), errors.ExitCode.DATA)
@@ -307,10 +315,11 @@ def with_patient_flags(func: F) -> F:
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> Any:
-        values = {s.name: kwargs.pop(s.name) for s in specs()}
-        return func(
-            *args, flags=Flags(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}), **kwargs
-        )
+        values: dict[str, Any] = {}
+        for s in specs():
+            given = kwargs.pop(s.name)
+            values[s.name] = tuple(given) if s.limbs else given
+        return func(*args, flags=Flags(**values), **kwargs)
 
     command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params}

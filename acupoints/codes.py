@@ -270,8 +270,8 @@ def suggest(text: str, index: Mapping[str, list[str]], codes: Iterable[str], lim
         return ()
     names = {k[2:]: v for k, v in index.items() if k[:2] in ("p:", "n:")}
     out: list[str] = []
-    for close in difflib.get_close_matches(key, list(names), n=limit, cutoff=0.7):
-        for code in names[close]:
+    for near in difflib.get_close_matches(key, list(names), n=limit, cutoff=0.7):
+        for code in names[near]:
             if code not in out:
                 out.append(code)
     return tuple(out[:limit])

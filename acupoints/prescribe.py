@@ -121,7 +121,7 @@ class Prescription:
         }
 
 
-def course_plan(catalog: Any, condition: str, modality: str | None) -> dict[str, Any]:
+def course_plan(catalog: Catalog, condition: str, modality: str | None) -> dict[str, Any]:
     """The schedules the studies of a condition reported, as ranges with the study behind each value."""
     per_week, weeks, minutes, total, freq = [], [], [], [], []
     for ref in catalog.references.values():
@@ -199,7 +199,7 @@ RANKING_NOTE = (
 
 
 def prescribe(
-    catalog: Any,
+    catalog: Catalog,
     condition: str,
     *,
     modality: str | None = None,
@@ -307,7 +307,7 @@ def prescribe(
     )
 
 
-def electro_pairs(catalog: Any, points: tuple[Chosen, ...], flags: Flags) -> tuple[Pair, ...]:
+def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], flags: Flags) -> tuple[Pair, ...]:
     """Pair points on the same limb and side, in rank order; trunk and head points stay unpaired."""
     pairs: list[Pair] = []
     waiting: dict[tuple[str, str], Chosen] = {}

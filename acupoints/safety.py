@@ -245,7 +245,7 @@ def point_risks(point: m.Point) -> list[Finding]:
 
 
 def check(
-    catalog: object,
+    catalog: Catalog,
     texts: list[str],
     *,
     pairs: tuple[tuple[str, str, str], ...] = (),
@@ -259,7 +259,7 @@ def check(
     points: list[m.Point] = []
     for text in texts:
         try:
-            p = catalog.lookup(text)  # type: ignore[attr-defined]
+            p = catalog.lookup(text)
         except m.AmbiguousPointError as exc:
             out.append(Finding(FK.AMBIGUOUS, str(exc), None))
             continue
@@ -285,7 +285,7 @@ def check(
                 out.append(Finding(FK.MODALITY, f"not a point for {modality}", p.code))
     for a_text, b_text, side in pairs:
         try:
-            a, b = catalog.lookup(a_text), catalog.lookup(b_text)  # type: ignore[attr-defined]
+            a, b = catalog.lookup(a_text), catalog.lookup(b_text)
         except m.AcupointsError as exc:
             out.append(Finding(FK.UNKNOWN, f"pair {a_text}-{b_text}: {exc}", None))
             continue

@@ -150,8 +150,8 @@ class Tube(Part):
         t = self.turn = float(spec.get("turn", 0))
         self.axis, front = turn(self.axis, t), turn(front, t)  # type: ignore[arg-type]
         # keep the front square to the axis
-        front = norm(sub(front, mul(self.axis, dot(front, self.axis))))  # type: ignore[arg-type]
-        self.front: Vec = front  # type: ignore[assignment]
+        front = norm(sub(front, mul(self.axis, dot(front, self.axis))))
+        self.front: Vec = front
         lat = cross(self.axis, self.front)
         self.lateral: Vec = lat if lat[0] >= 0 else mul(lat, -1)
         self.distal_sign = float(spec.get("distal", 0))

@@ -152,7 +152,7 @@ def check_views(names: Iterable[str]) -> None:
 
 class Mark(NamedTuple):
     code: str
-    index: int  # which of the point's sites (1-based)
+    index: int  # type: ignore[assignment]  # which of the point's sites (1-based); shadows tuple.index
     side: str
     part: str
     x: float
@@ -210,7 +210,7 @@ class Chart(NamedTuple):
 
 def _panel_parts(positions: Positions, spec: PanelSpec) -> list[tuple[str, str | None]]:
     """(part, side) pairs a panel draws: a midline part once, a limb on each side asked for."""
-    out = []
+    out: list[tuple[str, str | None]] = []
     for part, side in spec.parts:
         if part not in positions.parts:
             continue

@@ -52,7 +52,7 @@ class Site(NamedTuple):
     """One place on the body. `side` is left, right or midline; `index` counts a point's sites."""
 
     code: str
-    index: int
+    index: int  # type: ignore[assignment]  # a field, shadowing tuple.index on purpose (the cache and JSON say "index")
     side: str
     part: str
     chart: str
@@ -130,7 +130,7 @@ class Positions:
         self._cache = {k: _Where(*w) for k, w in data["resolved"].items()}
         self._landmark_specs, self._point_specs = {}, {}
         self._sites = {
-            c: [Site(*s[:7], tuple(s[7]), tuple(s[8])) for s in ss]  # type: ignore[arg-type]
+            c: [Site(*s[:7], tuple(s[7]), tuple(s[8])) for s in ss]  # type: ignore[call-arg]
             for c, ss in data["sites"].items()
         }
         return self

@@ -144,7 +144,7 @@ def map_preview(chart: Any, *, width: int, colour: bool, rows: int = 22) -> Any:
         lines.append(t)
     if chart.unplaced:
         lines.append(Text(f"Not drawn (no position yet): {', '.join(chart.unplaced)}"))
-    lines.append(Text("Write the full chart with -o chart.svg.  " + m.NOTICE, style="dim" if colour else None))
+    lines.append(Text("Write the full chart with -o chart.svg.  " + m.NOTICE, style="dim" if colour else ""))
     if not colour:
         return "".join(line.plain.rstrip() + "\n" for line in lines)
     from rich.console import Group

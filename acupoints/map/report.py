@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -91,5 +92,9 @@ def _render(fmt: Format, result: Result, output: str | None) -> tuple[Any, froze
     return map_preview_for(result.chart, output), held
 
 
+def _writer(fmt: Format) -> Callable[[Result, str | None], tuple[Any, frozenset[MessageKind]]]:
+    return lambda result, output: _render(fmt, result, output)
+
+
 for _fmt in (Format.PREVIEW, Format.SVG, Format.PNG):
-    register(_fmt, lambda result, output, fmt=_fmt: _render(fmt, result, output))
+    register(_fmt, _writer(_fmt))

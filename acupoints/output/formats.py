@@ -64,13 +64,13 @@ def choose(
         fmt = Format(asked)
     elif output and output != "-":
         table = {**SUFFIXES, **(suffixes or {})}
-        fmt = table.get(Path(output).suffix.lower())
-        if fmt is None or fmt not in offered:
+        found = table.get(Path(output).suffix.lower())
+        if found is None or found not in offered:
             known = sorted(s for s, f in table.items() if f in offered)
             raise UsageError(
                 f"{output}: the suffix names no format; write a {', '.join(known)} file, or give -f {'|'.join(offered)}"
             )
-        fmt = Format(fmt)
+        fmt = Format(found)
     else:
         fmt = Format(terminal if is_terminal() else pipe)
     if fmt in BINARY and not output and is_terminal():
