@@ -239,7 +239,7 @@ def prescribe(
     ranked: list[tuple[float, int, Chosen]] = []
     for order, p in enumerate(candidates):
         if p.code in avoid_codes:
-            excluded.append(Finding(FK.AVOID, "left out at your request (--avoid)", p.code))
+            excluded.append(Finding(FK.AVOID, "left out at your request", p.code))
             continue
         if regions and p.region not in regions:
             continue
@@ -274,7 +274,7 @@ def prescribe(
             reasons.append("classical role: " + ", ".join(roles))
         if p.code in include_codes:
             score += 100  # asked for by name: first, whatever the studies say
-            reasons.insert(0, "included at your request (--include)")
+            reasons.insert(0, "included at your request")
         if len(sides) == 1 and p.bilateral:
             gone = "left" if sides == ("right",) else "right"
             reasons.append(f"{gone} side left out: lymphoedema ({', '.join(flags.lymphoedema)})")

@@ -5,6 +5,8 @@ import re
 import shutil
 import subprocess
 
+import json
+
 import pytest
 from conftest import MINI_POINTS, MINI_REFERENCES, ROOT, acupoints_exe
 
@@ -303,6 +305,14 @@ def test_a_new_condition_needs_only_data(mini, mini_conditions, cli):
     assert code == 0 and "CTS\t1\tcarpal tunnel syndrome" in out
     with pytest.raises(UsageError, match="unknown condition 'PHN'"):
         cat.check_value("condition", "PHN")  # a shipped condition, but not in this catalog's data
+    # every command that takes a condition works on it, in every format, with no code change
+    for args in (("prescribe", "--condition", "CTS"), ("evidence", "CTS"), ("list", "--condition", "CTS")):
+        for fmt in ("table", "plain", "json", "csv", "yaml") + (("markdown",) if args[0] == "prescribe" else ()):
+            code, out, err = cli("--catalog", str(mini), *args, "-f", fmt)
+            assert code == 0, (args, fmt, err)
+            assert "ST36" in out or "cts2021" in out, (args, fmt)
+    code, out, _ = cli("--catalog", str(mini), "prescribe", "--condition", "CTS", "-f", "json")
+    assert json.loads(out)["condition"] == "CTS" and [p["code"] for p in json.loads(out)["points"]] == ["ST36"]
 
 
 def test_bad_source_in_a_condition_caution(mini, mini_conditions):
