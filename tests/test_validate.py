@@ -1,11 +1,10 @@
 """The validator: every kind of problem, reported with its file, line and point."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
-
-import json
 
 import pytest
 from conftest import MINI_POINTS, MINI_REFERENCES, ROOT, acupoints_exe
