@@ -13,7 +13,7 @@ import inspect
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -254,15 +254,15 @@ FieldsOpt = Annotated[
 
 def _write(result: Any, fmt: StrEnum | None, output: str | None, force: bool, choices: type[StrEnum]) -> None:
     """Hand a result to the writers: the format is chosen there, once, for every command."""
-    from . import output as out
-    from .output.formats import offered
+    from .output.formats import choose, offered
+    from .output.writers import write
 
     if choices is MapFormat:  # a chart previews on a terminal and in a pipe alike; FILE.txt holds the preview
         options: dict[str, Any] = {"terminal": "preview", "pipe": "preview", "suffixes": {".txt": "preview"}}
     else:
         options = {}
-    chosen = out.choose(fmt.value if fmt else None, output, offered(choices), **options)
-    out.write(result, chosen, output, force=force)
+    chosen = choose(fmt.value if fmt else None, output, offered(choices), **options)
+    write(result, chosen, output, force=force)
 
 
 def _fields(fields: str | None) -> tuple[str, ...] | None:
@@ -281,49 +281,54 @@ def _fields(fields: str | None) -> tuple[str, ...] | None:
     return chosen
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def with_patient_flags(func: F) -> F:
+class with_patient_flags:  # noqa: N801  (used as a decorator)
     """Give a command one option per patient flag, built from the declaration in acupoints.flags,
-    and hand it the flags as one `flags` argument."""
-    from .flags import Flags, specs
+    and hand it the flags as one `flags` argument.
 
-    sig = inspect.signature(func, eval_str=True)
-    made = []
-    for spec in specs():
-        if spec.limbs:
-            opt = typer.Option(spec.option, metavar="LIMB", help=spec.help, autocompletion=_completer("limb"))
-            made.append(
-                inspect.Parameter(
-                    spec.name, inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[list[str], opt]
-                )
-            )
-        else:
-            made.append(
-                inspect.Parameter(
-                    spec.name,
-                    inspect.Parameter.KEYWORD_ONLY,
-                    default=False,
-                    annotation=Annotated[bool, typer.Option(spec.option, help=spec.help)],
-                )
-            )
-    params = [p for p in sig.parameters.values() if p.name != "flags"]
-    at = next((i for i, p in enumerate(params) if p.name in ("fmt", "output", "force")), len(params))
-    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) if p.kind is not p.VAR_KEYWORD else p for p in params]
-    params[at:at] = made
+    The options are built when typer first asks for the command's signature, which it does only
+    for the command being run: `list` and `show` never load the flags.
+    """
 
-    @functools.wraps(func)
-    def command(*args: Any, **kwargs: Any) -> Any:
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__module__ = func.__module__
+        self.__doc__ = func.__doc__
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        from .flags import specs
+
+        sig = inspect.signature(self.func, eval_str=True)
+        made = []
+        for spec in specs():
+            if spec.limbs:
+                opt = typer.Option(spec.option, metavar="LIMB", help=spec.help, autocompletion=_completer("limb"))
+                annotation: Any = Annotated[list[str], opt]
+                default: Any = []
+            else:
+                annotation, default = Annotated[bool, typer.Option(spec.option, help=spec.help)], False
+            made.append(
+                inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            )
+        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values() if p.name != "flags"]
+        at = next((i for i, p in enumerate(params) if p.name in ("fmt", "output", "force")), len(params))
+        params[at:at] = made
+        return sig.replace(parameters=params)
+
+    @functools.cached_property
+    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
+        return {p.name: p.annotation for p in self.__signature__.parameters.values()}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from .flags import Flags, specs
+
         values: dict[str, Any] = {}
         for s in specs():
             given = kwargs.pop(s.name)
             values[s.name] = tuple(given) if s.limbs else given
-        return func(*args, flags=Flags(**values), **kwargs)
-
-    command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in params}
-    return command  # type: ignore[return-value]
+        return self.func(*args, flags=Flags(**values), **kwargs)
 
 
 @app.command()

@@ -15,9 +15,8 @@ Nothing here prints, imports rich, or knows a CLI option.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from .errors import NOTICE
 
@@ -39,8 +38,7 @@ class MessageKind(StrEnum):
     NOTICE = "notice"
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     kind: MessageKind
     text: str
 
@@ -84,19 +82,21 @@ def point_records(points: Sequence[Point], fields: Sequence[str] | None) -> list
     return out
 
 
-@dataclass
 class PointList(Result):
     """Points in a listing (list, search): records only."""
 
-    points: Sequence[Point]
-    fields: tuple[str, ...] | None = None
-    title: str = ""
-    default_columns: tuple[str, ...] = DEFAULT_FIELDS
-    notes: tuple[Message, ...] = ()
     held_by_data: ClassVar[frozenset[MessageKind]] = frozenset()
 
-    def __post_init__(self) -> None:
-        self.columns = self.fields or self.default_columns
+    def __init__(
+        self,
+        points: Sequence[Point],
+        fields: tuple[str, ...] | None = None,
+        title: str = "",
+        default_columns: tuple[str, ...] = DEFAULT_FIELDS,
+        notes: tuple[Message, ...] = (),
+    ) -> None:
+        self.points, self.fields, self.title, self.notes = points, fields, title, notes
+        self.columns = fields or default_columns
 
     def data(self) -> list[dict[str, Any]]:
         return point_records(self.points, self.fields)
@@ -108,17 +108,15 @@ class PointList(Result):
         return list(self.notes)
 
 
-@dataclass
 class PointPages(Result):
     """Everything about some points (show): a page each for people, full records for scripts."""
 
-    points: Sequence[Point]
-    catalog: Catalog
     held_by_data: ClassVar[frozenset[MessageKind]] = frozenset()
 
-    def __post_init__(self) -> None:
+    def __init__(self, points: Sequence[Point], catalog: Catalog) -> None:
         from .model import EXPORT_FIELDS
 
+        self.points, self.catalog = points, catalog
         self.columns = EXPORT_FIELDS
 
     def data(self) -> list[dict[str, Any]]:
@@ -176,16 +174,12 @@ class PointPages(Result):
         return out
 
 
-@dataclass
 class ChannelView(Result):
     """A channel as it is learned: a summary, then its points in order."""
 
-    channel: dict[str, Any]
-    points: Sequence[Point]
-    fields: tuple[str, ...] | None = None
-
-    def __post_init__(self) -> None:
-        self.columns = self.fields or CHANNEL_FIELDS
+    def __init__(self, channel: dict[str, Any], points: Sequence[Point], fields: tuple[str, ...] | None = None) -> None:
+        self.channel, self.points, self.fields = channel, points, fields
+        self.columns = fields or CHANNEL_FIELDS
 
     def data(self) -> dict[str, Any]:
         return {"channel": self.channel, "points": point_records(self.points, self.fields)}
@@ -213,15 +207,12 @@ class ChannelView(Result):
         return [Message(MessageKind.HEADING, self.heading()), Message(MessageKind.SUMMARY, self.facts())]
 
 
-@dataclass
 class Vocabularies(Result):
     """The values filters take, with how many points each has: one vocabulary, or all of them."""
 
-    tables: list[tuple[str, list[tuple[str, int, str]]]]
-    single: bool
-
-    def __post_init__(self) -> None:
-        self.columns = ("value", "points", "about") if self.single else ("kind", "value", "points", "about")
+    def __init__(self, tables: list[tuple[str, list[tuple[str, int, str]]]], single: bool) -> None:
+        self.tables, self.single = tables, single
+        self.columns = ("value", "points", "about") if single else ("kind", "value", "points", "about")
 
     def data(self) -> Any:
         by_kind = {k: [{"value": v, "points": n, "about": a} for v, n, a in rows] for k, rows in self.tables}
