@@ -170,6 +170,9 @@ def _build_reference(d: dict[str, Any]) -> m.Reference:
         points_source=d.get("points_source"),
         modality=d.get("modality"),
         parameters=dict(d.get("parameters") or {}),
+        applied=tuple(d.get("applied") or ()),
+        comparator=d.get("comparator"),
+        result=d.get("result"),
     )
 
 

@@ -353,6 +353,9 @@ class Reference(NamedTuple):
     points_source: str | None = None
     modality: str | None = None
     parameters: dict[str, Any] = {}  # a shared default, never mutated
+    applied: tuple[str, ...] = ()  # vocab.Applied: what the study put on the points
+    comparator: str | None = None  # vocab.Comparator
+    result: str | None = None  # vocab.ResultClass
 
     @property
     def short(self) -> str:

@@ -72,6 +72,9 @@ REFERENCE_FIELDS = set(REFERENCE_REQUIRED) | {
     "modality",
     "parameters",
     "verdict",
+    "applied",
+    "comparator",
+    "result",
 }
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0304\u030c")  # grave, acute, macron, caron
@@ -563,6 +566,7 @@ def check_references(data: Any, probs: Problems, condition_codes: Collection[str
             probs.add(_line(ref, "condition"), who, _unknown_condition(cond, condition_codes))
         if ref.get("verdict") not in m.VERDICTS:
             probs.add(_line(ref, "verdict") or _line(ref), who, f"verdict must be one of {', '.join(m.VERDICTS)}")
+        _check_evidence_class(ref, who, probs)
         if not (ref.get("doi") or ref.get("pmid") or ref.get("volume_pages")):
             probs.add(_line(ref), who, "a reference needs a DOI, a PMID or journal volume and pages")
         if who in out:
@@ -573,6 +577,26 @@ def check_references(data: Any, probs: Problems, condition_codes: Collection[str
                     probs.add(_line(ref, key), who, f"{key}: {_shown(code)} is not a WHO code")
         out[who] = ref
     return out
+
+
+def _check_evidence_class(ref: dict[str, Any], who: str, probs: Problems) -> None:
+    """applied (a list), comparator and result: what the ranking needs to count a study honestly.
+    Optional while a catalog of one's own has no such data; the shipped one has it for every study."""
+    from .vocab import Applied, Comparator, ResultClass, values
+
+    applied = ref.get("applied")
+    if applied is not None:
+        if not isinstance(applied, list) or not applied:
+            probs.add(_line(ref, "applied"), who, "applied must be a list, e.g. [needling, electroacupuncture]")
+        else:
+            for a in applied:
+                if a not in values(Applied):
+                    hint = _suggest(str(a), values(Applied))
+                    probs.add(_line(ref, "applied"), who, f"applied: unknown {_shown(a)}{hint}")
+    for key, enum in (("comparator", Comparator), ("result", ResultClass)):
+        v = ref.get(key)
+        if v is not None and v not in values(enum):
+            probs.add(_line(ref, key), who, f"{key} must be one of {', '.join(values(enum))}, not {_shown(v)}")
 
 
 def check_reference_codes(references: dict[str, dict[str, Any]], codes: set[str], probs: Problems) -> None:

@@ -116,3 +116,40 @@ class FindingKind(StrEnum):
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """The plain strings of an enum, in declaration order."""
     return tuple(e.value for e in enum)
+
+
+# What a study did and found, as data (references.yaml), so that the ranking counts only what
+# supports a point for the treatment asked for, and shows the rest as context.
+class Applied(StrEnum):
+    """What the study applied to the points."""
+
+    NEEDLING = "needling"  # manual acupuncture (needles, no current)
+    ELECTRO = "electroacupuncture"  # needles with current
+    ACUPRESSURE = "acupressure"
+    MOXIBUSTION = "moxibustion"
+    APPLICATION = "acupoint-application"  # herbal patches or pastes on the points: no needle
+    NOT_APPLIED = "none"  # a review, a guideline or data mining: nothing applied by the study
+
+
+class Comparator(StrEnum):
+    """What the treatment was compared with."""
+
+    SHAM = "sham"  # sham or placebo procedure
+    USUAL_CARE = "usual-care"  # usual care, wait-list or no treatment
+    ACTIVE = "active"  # an active treatment, such as a drug
+    OTHER_ACUPUNCTURE = "other-acupuncture"  # another style of acupuncture
+    NONE = "none"  # no comparison (a protocol, a review, a single arm)
+
+
+class ResultClass(StrEnum):
+    """What the study found, in the classes the ranking uses."""
+
+    BETTER_THAN_SHAM = "better-than-sham"
+    BETTER_THAN_ACTIVE = "better-than-active"
+    BETTER_THAN_USUAL_CARE = "better-than-usual-care"  # better than usual care only: not blinded
+    NO_DIFFERENT_FROM_ACTIVE = "no-different-from-active"
+    INCONCLUSIVE = "inconclusive"  # inconclusive or mixed
+    NEGATIVE = "negative"
+    NO_RESULTS = "no-results"  # a protocol, or results not yet published
+    REVIEW = "review"  # a review or data mining: a summary of other studies, not a test of points
+    GUIDELINE = "guideline"  # a guideline's recommendation (or its absence)
