@@ -88,6 +88,9 @@ CONDITION_FIELDS: dict[str, type] = {
     "evidence": dict,
     "cautions": list,
 }
+# Optional: regions where the condition dulls sensation (moxibustion there is left out: heat on
+# numb skin burns unnoticed).
+CONDITION_OPTIONAL: dict[str, type] = {"reduced_sensation": list}
 EVIDENCE_FIELDS: dict[str, type] = {"direction": str, "details": list}
 DETAIL_FIELDS: dict[str, type] = {"text": str, "cites": list}
 CONDITION_CAUTION_REQUIRED: dict[str, type] = {"kind": str, "text": str}
@@ -731,7 +734,7 @@ def check_conditions(
             continue
         who = _who(c.get("code"), f"condition #{n}")
         # every field is checked even when another is wrong, so all problems come at once
-        fields_ok = _check_fields(probs, who, c, "", CONDITION_FIELDS, CONDITION_FIELDS)
+        fields_ok = _check_fields(probs, who, c, "", {**CONDITION_FIELDS, **CONDITION_OPTIONAL}, CONDITION_FIELDS)
         code = who  # the code itself when it is text
         if who == c.get("code") and not _CONDITION_CODE.fullmatch(code):
             probs.add(_line(c, "code"), who, "code must be capital letters and digits, such as DPN or CIPN")
@@ -750,6 +753,13 @@ def check_conditions(
                 regions.append(r)
             else:
                 probs.add(_line(c, "regions"), who, f"unknown region {_shown(r)}{_suggest(r, m.REGIONS)}")
+
+        numb: list[str] = []
+        for r in c.get("reduced_sensation") or () if isinstance(c.get("reduced_sensation"), list) else ():
+            if isinstance(r, str) and r in m.REGIONS:
+                numb.append(r)
+            else:
+                probs.add(_line(c, "reduced_sensation"), who, f"unknown region {_shown(r)}{_suggest(r, m.REGIONS)}")
 
         evidence = c.get("evidence")
         details: list[dict[str, Any]] = []
@@ -795,6 +805,7 @@ def check_conditions(
         entry: dict[str, Any] = {key: c[key] for key in CONDITION_FIELDS}
         entry.update(regions=regions, evidence={"direction": c["evidence"].get("direction"), "details": details})
         entry["cautions"] = cautions
+        entry["reduced_sensation"] = numb
         out[code] = entry
     return out
 
