@@ -360,13 +360,13 @@ def show(
     from .results import PointPages
 
     catalog = _load(ctx)
-    found = []
-    for text in points:
-        if rxfile.is_rx_file(text):  # a saved prescription: show its points
-            found += [catalog.lookup(p.code) for p in rxfile.read(text).points]
-        else:
-            found.append(catalog.lookup(text))
-    _write(PointPages(found, catalog), fmt, output, force, RecordFormat)
+    saved = [t for t in points if rxfile.is_rx_file(t)]
+    if saved:  # a saved prescription shows as a prescription: points with their sides, pairs, flags, plan
+        if len(points) > 1:
+            raise errors.UsageError("show one saved prescription at a time, with no other points")
+        _write(rxfile.SavedView(rxfile.read(saved[0]), catalog), fmt, output, force, RecordFormat)
+        return
+    _write(PointPages([catalog.lookup(t) for t in points], catalog), fmt, output, force, RecordFormat)
 
 
 @app.command("list")
@@ -634,15 +634,26 @@ def check(
         str | None,
         typer.Option("--modality", "-m", autocompletion=_completer("modality"), help="The modality planned."),
     ] = None,
+    condition: Annotated[
+        str | None,
+        typer.Option(
+            "--condition",
+            "-c",
+            autocompletion=_complete_conditions,
+            help="The condition treated: its rules apply too (no moxibustion where it dulls sensation).",
+        ),
+    ] = None,
     flags: Any = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Check points or a saved prescription for a patient: exit 0 when nothing is found, 1 otherwise.
+    """Check points or a saved prescription for a patient, with the rules prescribe uses.
 
-    Reports unknown or duplicated points, cautions for the patient's flags (with their sources),
-    pneumothorax, vessel and organ risks, and electroacupuncture pairs that break the rules.
+    Exit 0 when the rules exclude nothing (cautions, such as the lung under BL13, are listed and
+    leave it at 0), 1 when they exclude a point, a side or a pair, or a point is unknown or
+    listed twice, 2 for unusable input (a malformed prescription file, bad pair syntax, a
+    catalog that does not load). A point may name its side: LI4:right.
 
     Examples:
 
@@ -653,33 +664,48 @@ def check(
       acupoints check LR3 GB42 --pair LR3-GB42 --modality electro --pacemaker
     """
     from . import rxfile
+    from .rules import effective_modality
     from .safety import CheckReport
     from .safety import check as run_check
 
+    try:  # check is a gate: a catalog that does not load is unusable input (2), not a finding (1)
+        catalog = _load(ctx)
+    except errors.CatalogError as exc:
+        raise errors.UsageError(_catalog_line(exc)) from None
     texts: list[str] = []
     pairs: list[tuple[str, str, str]] = []
+    notes: list[str] = []
+    asked = modality
     for item in points:
         if rxfile.is_rx_file(item):
             saved = rxfile.read(item)
-            texts += [p.code for p in saved.points]
+            texts += saved.point_texts()
             pairs += saved.pairs
             flags = flags.merged(saved.flags)  # the saved flags still hold
-            modality = modality or saved.modality
+            condition = condition or saved.condition
+            # the modality the prescription uses; asking again for the one it was made for changes nothing
+            if asked is None or asked == saved.modality:
+                modality = saved.modality_used or saved.modality
         else:
             texts.append(item)
     for spec in pair:
         try:
-            pairs.append(rxfile.parse_pair(spec))
+            pairs.append(rxfile.parse_pair(spec, lambda t: bool(catalog.resolve(t))))
         except errors.UsageError as exc:
             raise errors.UsageError(f"--pair {exc}") from None
-    catalog = _load(ctx)
     if modality:
         modality = catalog.check_value("modality", modality)
+    if condition:
+        condition = catalog.check_value("condition", condition)
     if pairs and not modality:
         modality = "electro"
-    findings = run_check(catalog, texts, pairs=tuple(pairs), flags=flags, modality=modality)
-    _write(CheckReport(texts, findings, catalog), fmt, output, force, RecordFormat)
-    if findings:
+    if modality == "electro" and not pairs and flags.pacemaker and asked is None:
+        modality, note = effective_modality(modality, flags)
+        notes += [note] if note else []
+    findings = run_check(catalog, texts, pairs=tuple(pairs), flags=flags, modality=modality, condition=condition)
+    report = CheckReport(texts, findings, catalog, tuple(notes))
+    _write(report, fmt, output, force, RecordFormat)
+    if not report.ok:
         raise typer.Exit(errors.ExitCode.DATA)
 
 

@@ -101,6 +101,14 @@ class Flags:
             values[s.name] = tuple(dict.fromkeys(a + b)) if s.limbs else (a or b)
         return Flags(**values)
 
+    def names(self) -> list[str]:
+        """The flags raised, as options without dashes: ['pregnant', 'lymphoedema left-arm']."""
+        out = []
+        for k, v in self.to_dict().items():
+            if v:
+                out.append(k.replace("_", "-") + (f" {', '.join(v)}" if isinstance(v, list) else ""))
+        return out
+
     @property
     def any(self) -> bool:
         return any(self.to_dict().values())

@@ -15,42 +15,94 @@ from typing import TYPE_CHECKING, Any
 from . import model as m
 from ._version import __version__
 from .results import NOTICE_MESSAGE, Message, MessageKind, Result, finding_line
-from .rxfile import SAVE_FORMAT
-from .safety import Finding, Flags, allowed_sides, exclusions, flag_warnings, limb_of, pair_problem, removed_modalities
-from .safety import sides_label as _sides_label
+from .rules import CAUTION, EXCLUDE, Patient, effective_modality, judge, judge_pair, limb_of, sides_left
+from .safety import WARNING, Finding, Flags, flag_warnings, sides_label
 from .vocab import FindingKind as FK
 
 if TYPE_CHECKING:
     from .catalog import Catalog
 
 
-# How much one study's choice of a point counts, by design. A trial that randomised patients
-# says more than a review that tallied choices, and a protocol (no results yet) least.
-DESIGN_WEIGHTS = (
-    ("protocol", 0.5),
-    ("narrative review", 0.5),
-    ("data mining", 1.0),
-    ("meta-analysis", 1.0),
-    ("systematic review", 1.0),
-    ("pilot", 1.5),
-    ("rct", 2.0),
-)
-# A study whose result went against acupuncture still chose the point, but says less for it.
-VERDICT_WEIGHTS = {"positive": 1.0, "mixed": 0.7, "inconclusive": 0.5, "negative": 0.3, "protocol": 1.0}
+SAVE_FORMAT = "acupoints-prescription/1"
+
+# Which studies can support a point for a modality: what they applied must be of its class.
+# Needles with and without current are one class (both put needles in the point); a patch,
+# pressure or heat supports nothing but itself.
+SUPPORT_CLASSES: dict[str, frozenset[str]] = {
+    "manual": frozenset({"needling", "electroacupuncture"}),
+    "electro": frozenset({"electroacupuncture", "needling"}),
+    "moxibustion": frozenset({"moxibustion"}),
+    "acupressure": frozenset({"acupressure"}),
+    "cupping": frozenset(),
+}
+# What a positive controlled result is worth. Beating sham says most; beating an active treatment
+# less (no blinding to the treatment); beating usual care or a wait-list least (unblinded, so
+# expectation can explain it). Anything else (negative, inconclusive, no different from a drug,
+# a protocol, a review, a guideline) is context and never raises a rank.
+RESULT_WEIGHTS = {"better-than-sham": 3.0, "better-than-active": 2.0, "better-than-usual-care": 1.5}
+PILOT_WEIGHT = 0.75  # a pilot was sized to plan a trial, not to answer the question
 SECONDARY_WEIGHT = 0.8  # the point list came from a third-party summary
 LOCAL_BONUS = 0.5  # the point lies where the condition is felt (Dimitrova 2018: local needling)
-
-
-def design_weight(study_type: str) -> float:
-    t = study_type.lower()
-    for key, weight in DESIGN_WEIGHTS:
-        if key in t:
-            return weight
-    return 1.0
+RESULT_LABELS = {
+    "better-than-sham": "better than sham",
+    "better-than-active": "better than an active treatment",
+    "better-than-usual-care": "better than usual care only",
+    "no-different-from-active": "no different from an active treatment",
+    "inconclusive": "inconclusive",
+    "negative": "negative",
+    "no-results": "protocol, no results",
+    "review": "reviews (which points were chosen, not whether they work)",
+    "guideline": "guidelines",
+}
 
 
 def design_label(ref: m.Reference) -> str:
     return ref.study_type.split(" (")[0]
+
+
+def supports(ref: m.Reference, modality: str) -> bool:
+    """Whether a study can support a point for this modality: it applied that class of treatment
+    and found it better than a control."""
+    return ref.result in RESULT_WEIGHTS and bool(set(ref.applied) & SUPPORT_CLASSES.get(modality, frozenset()))
+
+
+def applies_class(ref: m.Reference, modality: str) -> bool:
+    """The study applied this modality's class of treatment (or, for a catalog without that data,
+    is not known not to)."""
+    return not ref.applied or bool(set(ref.applied) & SUPPORT_CLASSES.get(modality, frozenset()))
+
+
+def support_weight(ref: m.Reference) -> float:
+    w = RESULT_WEIGHTS.get(ref.result or "", 0.0)
+    if "pilot" in ref.study_type.lower():
+        w *= PILOT_WEIGHT
+    if ref.points_source == "secondary":
+        w *= SECONDARY_WEIGHT
+    return w
+
+
+def _study_name(ref: m.Reference) -> str:
+    return ref.short + ("*" if ref.points_source == "secondary" else "")
+
+
+def study_classes(refs: list[m.Reference], modality: str) -> str:
+    """'better than sham: Xu 2025; better than usual care only: Bao 2020; ...' in that order."""
+    groups: dict[str, list[str]] = {}
+    other: list[str] = []
+    for ref in refs:
+        if ref.applied and not applies_class(ref, modality):
+            other.append(f"{_study_name(ref)} ({', '.join(ref.applied)})")
+            continue
+        label = RESULT_LABELS.get(ref.result or "", f"verdict {ref.verdict}")
+        groups.setdefault(label, []).append(_study_name(ref))
+    order = list(RESULT_LABELS.values())
+    parts = [
+        f"{k}: {', '.join(v)}"
+        for k, v in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    ]
+    if other:
+        parts.append("another treatment: " + ", ".join(other))
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -61,6 +113,7 @@ class Chosen:
     reasons: tuple[str, ...]
     studies: tuple[str, ...]
     modalities: tuple[str, ...]
+    cautions: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +123,7 @@ class Chosen:
             "reasons": list(self.reasons),
             "studies": list(self.studies),
             "modalities": list(self.modalities),
+            "cautions": [f.to_dict() for f in self.cautions],
         }
 
 
@@ -81,6 +135,11 @@ class Pair:
 
     def to_dict(self) -> dict[str, Any]:
         return {"points": [self.a, self.b], "sides": self.sides}
+
+
+SUPPORTED_HEADING = "Points, best supported first"
+USED_HEADING = "Points the studies used"
+SECONDARY_MARK = "* point list from a secondary summary, not the paper"
 
 
 @dataclass(frozen=True)
@@ -96,10 +155,20 @@ class Prescription:
     notes: tuple[str, ...] = ()
     created: str = field(default_factory=lambda: _dt.date.today().isoformat())
     catalog_version: str | None = None
+    modality_used: str = "manual"
+    heading: str = USED_HEADING
+    about: str = ""
+    evidence: str = ""
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.points)
+
+    def modality_label(self) -> str:
+        """'manual', or 'manual (asked: electro)' when the rules changed the modality asked for."""
+        if self.modality_used == (self.modality or "manual"):
+            return self.modality_used
+        return f"{self.modality_used} (asked: {self.modality})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +178,7 @@ class Prescription:
             "catalog_version": self.catalog_version,
             "condition": self.condition,
             "modality": self.modality,
+            "modality_used": self.modality_used,
             "flags": self.flags.to_dict(),
             "points": [c.to_dict() for c in self.points],
             "pairs": [p.to_dict() for p in self.pairs],
@@ -116,16 +186,29 @@ class Prescription:
             "warnings": [f.to_dict() for f in self.warnings],
             "plan": self.plan,
             "notes": list(self.notes),
-            "ranking": RANKING_NOTE,
+            "ranking": {"heading": self.heading, "about": self.about},
+            "evidence": self.evidence,
             "notice": m.NOTICE,
         }
 
 
+def _treated(ref: m.Reference, modality: str) -> bool:
+    """A study whose schedule can stand for a course: it treated the condition (not a prevention
+    trial, not a protocol without results) with this class of treatment."""
+    if "prevent" in ref.study_type.lower() or ref.result in ("no-results", "review", "guideline"):
+        return False
+    if ref.verdict == "protocol":
+        return False
+    return applies_class(ref, modality)
+
+
 def course_plan(catalog: Catalog, condition: str, modality: str | None) -> dict[str, Any]:
-    """The schedules the studies of a condition reported, as ranges with the study behind each value."""
-    per_week, weeks, minutes, total, freq = [], [], [], [], []
+    """The schedules the studies that treated the condition reported, as ranges with the study
+    behind each value; none invented where no study gives one."""
+    used = modality or "manual"
+    per_week, weeks, minutes, total, freq, intensity = [], [], [], [], [], []
     for ref in catalog.references.values():
-        if ref.condition != condition or not ref.parameters:
+        if ref.condition != condition or not ref.parameters or not _treated(ref, used):
             continue
         p = ref.parameters
         if p.get("sessions_per_week") is not None:
@@ -139,6 +222,8 @@ def course_plan(catalog: Catalog, condition: str, modality: str | None) -> dict[
             total.append((p["sessions_total"], ref.id))
         if p.get("ea_frequency"):
             freq.append((p["ea_frequency"], ref.id))
+        if p.get("intensity"):
+            intensity.append((p["intensity"], ref.id))
 
     def span(values: list[tuple[Any, str]]) -> dict[str, Any] | None:
         if not values:
@@ -152,8 +237,9 @@ def course_plan(catalog: Catalog, condition: str, modality: str | None) -> dict[
         "minutes_per_session": span(minutes),
         "sessions_total": span(total),
     }
-    if modality == "electro":
+    if used == "electro":
         plan["ea_frequency"] = {i: v for v, i in freq} or None
+        plan["ea_intensity"] = {i: v for v, i in intensity} or None
     plan["maintenance"] = (
         "None of these studies tested a maintenance schedule; sessions every 2-4 weeks after the course are "
         "common practice, not a finding."
@@ -178,24 +264,13 @@ def describe_plan(plan: dict[str, Any], name: Callable[[str], str] = str) -> lis
     rng("sessions_total", "sessions in all")
     if plan.get("ea_frequency"):
         lines.append("electroacupuncture at " + "; ".join(f"{v} ({name(k)})" for k, v in plan["ea_frequency"].items()))
+    if plan.get("ea_intensity"):
+        lines.append("current: " + "; ".join(f"{v} ({name(k)})" for k, v in plan["ea_intensity"].items()))
+    if not any(plan.get(k) for k in ("sessions_per_week", "weeks", "minutes_per_session", "sessions_total")):
+        lines.append("No study of this treatment for this condition here reports a schedule.")
     if plan.get("maintenance"):
         lines.append(plan["maintenance"])
     return lines
-
-
-def _study_note(ref: m.Reference) -> str:
-    """Lu 2020* (* the point list is from a secondary summary), with any result that was not positive."""
-    note = ref.short + ("*" if ref.points_source == "secondary" else "")
-    if ref.verdict != "positive":
-        note += f" ({ref.verdict})"
-    return note
-
-
-SECONDARY_MARK = "* point list from a secondary summary, not the paper"
-RANKING_NOTE = (
-    "The ranking counts which studies chose a point, weighed by design and result; it does not show "
-    f"that a point works. {SECONDARY_MARK}."
-)
 
 
 def prescribe(
@@ -209,7 +284,11 @@ def prescribe(
     avoid: tuple[str, ...] = (),
     flags: Flags | None = None,
 ) -> Prescription:
-    """Rank the points the studies of a condition used, under the patient's flags."""
+    """Rank the points the studies of a condition used, under the one rule engine.
+
+    Only what the rules allow is ranked; every caution is kept beside its point. A point's rank
+    counts only studies that applied this modality's class of treatment and found it better than
+    a control; the rest are named as context."""
     flags = flags or Flags()
     condition = catalog.check_value("condition", condition)
     if modality:
@@ -221,78 +300,109 @@ def prescribe(
         raise m.UsageError("max_points must be 1 or more")
     info = catalog.conditions[condition]
     felt = set(info["regions"])
-    include_codes = [catalog.lookup(t).code for t in include]
+    include_codes = list(dict.fromkeys(catalog.lookup(t).code for t in include))
     avoid_codes = {catalog.lookup(t).code for t in avoid}
+    used, downgrade = effective_modality(modality, flags)
+    patient = Patient(flags, used, frozenset(info.get("reduced_sensation") or ()))
+    notes: list[str] = [downgrade] if downgrade else []
 
-    notes: list[str] = []
-    effective = modality
-    if modality == "electro" and flags.pacemaker:
-        effective = "manual"
-        notes.append("Electroacupuncture was asked for, but the patient has an implanted device: manual needling only.")
-
-    candidates = [p for p in catalog if condition in p.conditions]
+    refs_of = {
+        p.code: [catalog.references[i] for i in p.conditions.get(condition, ()) if i in catalog.references]
+        for p in catalog
+        if condition in p.conditions
+    }
+    # candidates: points a study of this class of treatment used (a patch trial proposes no needling point)
+    candidates = [catalog.point(c) for c, refs in refs_of.items() if any(applies_class(r, used) for r in refs)]
+    known = {p.code for p in candidates}
     for code in include_codes:
-        if code not in {p.code for p in candidates}:
+        if code not in known:
             candidates.append(catalog.point(code))
 
     excluded: list[Finding] = []
-    ranked: list[tuple[float, int, Chosen]] = []
+    ranked: list[tuple[float, int, int, Chosen]] = []
     for order, p in enumerate(candidates):
+        asked = p.code in include_codes
         if p.code in avoid_codes:
             excluded.append(Finding(FK.AVOID, "left out at your request", p.code))
             continue
-        if regions and p.region not in regions:
+        if regions and p.region not in regions and not asked:
             continue
-        why_not = exclusions(p, flags)
-        if why_not:
-            excluded.extend(why_not)
+        rulings = judge(p, None, patient)
+        sides = sides_left(p, None, rulings)
+        if not sides:
+            for ruling in rulings:
+                if ruling.effect == EXCLUDE:
+                    f = ruling.finding()
+                    why = ("asked for, but " + f.message) if asked else f.message
+                    excluded.append(Finding(f.kind, why, p.code, f.sources))
+                    break
             continue
-        removed = removed_modalities(p, flags)
-        mods = tuple(x for x in p.modalities if x not in removed)
-        if effective and effective not in mods:
-            if effective in removed:
-                excluded.append(removed[effective])
-            continue
-        sides = allowed_sides(p, flags)
-        studies = [catalog.references[i] for i in p.conditions.get(condition, ())]
-        score = 0.0
-        for ref in studies:
-            w = design_weight(ref.study_type) * VERDICT_WEIGHTS.get(ref.verdict, 0.5)
-            score += w * (SECONDARY_WEIGHT if ref.points_source == "secondary" else 1.0)
+        cautions = tuple(Finding(r.kind, r.message, p.code, r.sources, CAUTION) for r in rulings if r.effect == CAUTION)
+        studies = refs_of.get(p.code, [])
+        support = sum(support_weight(r) for r in studies if supports(r, used))
+        score = support
         reasons = []
         if studies:
-            trials = sum(design_weight(r.study_type) >= 1.5 for r in studies)
-            reasons.append(
-                f"used by {len(studies)} {condition} stud{'y' if len(studies) == 1 else 'ies'} "
-                f"({trials} trial{'s' if trials != 1 else ''}): " + ", ".join(_study_note(r) for r in studies)
-            )
+            reasons.append(f"{condition} studies that used it: " + study_classes(studies, used))
         if p.region in felt:
             score += LOCAL_BONUS
             reasons.append(f"local: on the {p.region}, where {condition} is felt")
         roles = [c.describe() for c in p.categories]
         if roles:
             reasons.append("classical role: " + ", ".join(roles))
-        if p.code in include_codes:
+        if asked:
             score += 100  # asked for by name: first, whatever the studies say
-            reasons.insert(0, "included at your request")
-        if len(sides) == 1 and p.bilateral:
-            gone = "left" if sides == ("right",) else "right"
-            reasons.append(f"{gone} side left out: lymphoedema ({', '.join(flags.lymphoedema)})")
-        chosen = Chosen(p.code, _sides_label(sides), score, tuple(reasons), tuple(r.id for r in studies), mods)
-        ranked.append((score, order, chosen))
+            outside = " (outside the regions asked for)" if regions and p.region not in regions else ""
+            reasons.insert(0, f"included at your request{outside}")
+        for ruling in rulings:
+            if ruling.effect == EXCLUDE and ruling.sides:
+                reasons.append(f"{', '.join(ruling.sides)} side left out: {ruling.message}")
+        allowed = tuple(
+            mod
+            for mod in p.modalities
+            if sides_left(p, None, judge(p, None, Patient(flags, mod, patient.numb_regions)))
+        )
+        chosen = Chosen(
+            p.code, sides_label(sides), score, tuple(reasons), tuple(r.id for r in studies), allowed, cautions
+        )
+        ranked.append((score, len(studies), order, chosen))
 
-    ranked.sort(key=lambda x: (-x[0], x[1]))
-    points = tuple(c for _, _, c in ranked[:max_points])
-    pairs = electro_pairs(catalog, points, flags) if effective == "electro" else ()
-    if effective == "electro" and not pairs:
+    ranked.sort(key=lambda x: (-x[0], -x[1], x[2]))
+    points = tuple(c for *_, c in ranked[:max_points])
+    pairs = electro_pairs(catalog, points, patient) if used == "electro" else ()
+    if used == "electro" and not pairs:
         notes.append("No two chosen points share a limb and side, so no electroacupuncture pair can be formed.")
-    warnings = flag_warnings(flags, effective)
+    if not points:
+        if excluded:
+            notes.append("No point is left: the rules left out every candidate (see Left out).")
+        elif regions:
+            notes.append(f"No point is left: no {condition} study used a point in the regions asked for.")
+        else:
+            notes.append(f"No point is left: no {condition} study here applied this kind of treatment ({used}).")
+    supported = any(support_of(catalog, c, condition, used) for c in points)
+    label = {"manual": "needling", "electro": "needling or electroacupuncture"}.get(used, used)
+    if supported:
+        heading = SUPPORTED_HEADING
+        about = (
+            "Ranked by the controlled trials of this kind of treatment that found it better than a control "
+            "(sham counts most, usual care least); negative and inconclusive studies, protocols and reviews are "
+            "named but never raise a rank. That a trial used a point does not show that the point works. "
+            f"{SECONDARY_MARK}."
+        )
+    else:
+        heading = USED_HEADING
+        about = (
+            f"No controlled trial of {label} for {condition} here found it better than a control with these points, so "
+            "this is not a ranking by evidence: the order follows where the condition is felt and how many studies "
+            f"chose a point, which says nothing about whether it works. {SECONDARY_MARK}."
+        )
+    warnings = flag_warnings(flags, used)
     raised = {w.kind for w in warnings}
     for c in info["cautions"]:
         if c["kind"] in raised:  # the flag's own warning already says it, for this patient
             continue
         cited = tuple(c.get("sources", ())) + tuple(c.get("references", ()))
-        warnings.append(Finding(c["kind"], c["text"], None, cited))
+        warnings.append(Finding(c["kind"], c["text"], None, cited, WARNING))
     return Prescription(
         condition=condition,
         modality=modality,
@@ -301,14 +411,23 @@ def prescribe(
         pairs=pairs,
         excluded=tuple(excluded),
         warnings=tuple(warnings),
-        plan=course_plan(catalog, condition, effective),
+        plan=course_plan(catalog, condition, used),
         notes=tuple(notes),
         catalog_version=catalog.data_version,
+        modality_used=used,
+        heading=heading,
+        about=about,
+        evidence=" ".join(str(info["evidence"]["direction"]).split()),
     )
 
 
-def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], flags: Flags) -> tuple[Pair, ...]:
-    """Pair points on the same limb and side, in rank order; trunk and head points stay unpaired."""
+def support_of(catalog: Catalog, chosen: Chosen, condition: str, modality: str) -> bool:
+    return any(supports(catalog.references[i], modality) for i in chosen.studies if i in catalog.references)
+
+
+def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], patient: Patient) -> tuple[Pair, ...]:
+    """Pair points on the same limb and side, in rank order, where the pair rules allow it; trunk
+    and head points stay unpaired."""
     pairs: list[Pair] = []
     waiting: dict[tuple[str, str], Chosen] = {}
     for c in points:
@@ -321,12 +440,14 @@ def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], flags: Flags) ->
         if other is None:
             waiting[key] = c
             continue
-        if pair_problem(catalog.point(other.code), p, c.sides, flags) is None:
+        if not judge_pair(catalog.point(other.code), p, c.sides, patient):
             pairs.append(Pair(other.code, c.code, c.sides))
+        else:
+            waiting[key] = other
     return tuple(pairs)
 
 
-ROW_FIELDS = ("rank", "code", "english", "sides", "reasons")
+ROW_FIELDS = ("rank", "code", "english", "sides", "reasons", "cautions")
 
 
 @dataclass
@@ -349,6 +470,7 @@ class PrescriptionReport(Result):
                 "english": self.catalog.point(c.code).english,
                 "sides": c.sides,
                 "reasons": list(c.reasons),
+                "cautions": [finding_line(f, self.catalog) for f in c.cautions],
             }
             for i, c in enumerate(self.rx.points, 1)
         ]
@@ -357,16 +479,17 @@ class PrescriptionReport(Result):
         return str(self.catalog.conditions[self.rx.condition]["name"])
 
     def flag_names(self) -> list[str]:
-        return [
-            k.replace("_", "-") + (f" {', '.join(v)}" if isinstance(v, list) else "")
-            for k, v in self.rx.flags.to_dict().items()
-            if v
-        ]
+        return self.rx.flags.names()
 
     def heading(self) -> str:
         rx = self.rx
+        used = (
+            rx.modality_used
+            if rx.modality_used == (rx.modality or "manual")
+            else f"{rx.modality_used} (asked: {rx.modality})"
+        )
         return (
-            f"Prescription for {rx.condition} ({self.condition_name()}); modality: {rx.modality or 'any'}; "
+            f"Prescription for {rx.condition} ({self.condition_name()}); modality: {used}; "
             f"patient flags: {', '.join(self.flag_names()) or 'none'}"
         )
 
@@ -383,7 +506,10 @@ class PrescriptionReport(Result):
 
     def messages(self) -> list[Message]:
         rx, catalog = self.rx, self.catalog
-        out = [Message(MessageKind.HEADING, self.heading()), Message(MessageKind.NOTE, RANKING_NOTE)]
+        out = [Message(MessageKind.HEADING, self.heading())]
+        if rx.evidence:
+            out.append(Message(MessageKind.SUMMARY, f"the evidence for {rx.condition}: {rx.evidence}"))
+        out.append(Message(MessageKind.NOTE, f"{rx.heading}: {rx.about}"))
         out += [Message(MessageKind.PAIR, line) for line in self.pair_lines()]
         out += [Message(MessageKind.NOTE, note) for note in rx.notes]
         out += [Message(MessageKind.LEFT_OUT, finding_line(f, catalog)) for f in rx.excluded]

@@ -1,17 +1,50 @@
 """A saved prescription read back (`check rx.yaml`, `show rx.yaml`, `map rx.yaml`), and pairs as
-people write them (`LR3-GB42:left`)."""
+people write them (`LR3-GB42:left`).
+
+The file has a schema: wrong types, unknown keys or limbs, `pregnant: "no"`, a pair of one point
+or of a point with itself are each one `FILE:LINE: message` (a UsageError: exit status 2), never
+a traceback and never a silent misreading.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .flags import Flags
+from .prescribe import SAVE_FORMAT, describe_plan
+from .results import NOTICE_MESSAGE, Message, MessageKind, Result
 
-SAVE_FORMAT = "acupoints-prescription/1"
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
 PAIR_SIDES = ("both", "left", "right")
+POINT_SIDES = ("both", "left", "right", "midline")
+TOP_KEYS = frozenset(
+    {
+        "format",
+        "created",
+        "acupoints_version",
+        "catalog_version",
+        "condition",
+        "modality",
+        "modality_used",
+        "flags",
+        "points",
+        "pairs",
+        "excluded",
+        "warnings",
+        "plan",
+        "notes",
+        "ranking",
+        "evidence",
+        "notice",
+    }
+)
+POINT_KEYS = frozenset({"code", "sides", "score", "reasons", "studies", "modalities", "cautions"})
+PAIR_KEYS = frozenset({"points", "sides"})
 
 
 @dataclass(frozen=True)
@@ -24,10 +57,16 @@ class SavedPoint:
 class SavedPrescription:
     path: str
     condition: str | None
-    modality: str | None
+    modality: str | None  # the modality asked for
+    modality_used: str | None  # the one the prescription uses (None in a file that does not say)
     flags: Flags
     points: tuple[SavedPoint, ...]
     pairs: tuple[tuple[str, str, str], ...]
+    data: dict[str, Any]
+
+    def point_texts(self) -> list[str]:
+        """'CODE:side' for each point, as `check` reads them."""
+        return [f"{p.code}:{p.sides}" if p.sides else p.code for p in self.points]
 
 
 def is_rx_file(text: str) -> bool:
@@ -35,8 +74,19 @@ def is_rx_file(text: str) -> bool:
     return text.lower().endswith((".yaml", ".yml"))
 
 
+class _Bad(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+
+
+def _line(obj: Any, key: str | None = None) -> int:
+    if key is not None and hasattr(obj, "line_of"):
+        return int(obj.line_of(key))
+    return int(getattr(obj, "line", 0))
+
+
 def read(path: str) -> SavedPrescription:
-    """Read and check a saved prescription; UsageError naming the file for anything unusable."""
+    """Read and check a saved prescription; UsageError 'FILE:LINE: message' for anything unusable."""
     from . import _yamlload
 
     try:
@@ -46,44 +96,165 @@ def read(path: str) -> SavedPrescription:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        data, _ = _yamlload.load(text)
+        data, dupes = _yamlload.load(text)
     except _yamlload.YamlProblem as exc:
         raise UsageError(f"{path}:{exc.line}: {exc.message}") from None
+    if dupes:
+        line, message = dupes[0]
+        raise UsageError(f"{path}:{line}: {message}")
     try:
         return _saved(path, data)
-    except UsageError as exc:
-        raise UsageError(f"{path}: {exc}") from None
+    except _Bad as exc:
+        raise UsageError(f"{path}:{exc.line}: {exc.message}") from None
+
+
+def _text(obj: Any, key: str, *, required: bool = False, choices: tuple[str, ...] = ()) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise _Bad(_line(obj), f"missing {key!r}")
+        return None
+    if not isinstance(value, str):
+        raise _Bad(_line(obj, key), f"{key} must be text")
+    if choices and value not in choices:
+        raise _Bad(_line(obj, key), f"{key} {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _unknown(obj: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    for key in obj:
+        if key not in allowed:
+            raise _Bad(_line(obj, key), f"unknown key {key!r} in {where} (known: {', '.join(sorted(allowed))})")
 
 
 def _saved(path: str, data: Any) -> SavedPrescription:
+    from .model import MODALITIES
+
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise UsageError(f"not a saved prescription (expected format: {SAVE_FORMAT})")
-    points = data.get("points")
-    if not isinstance(points, list) or not all(isinstance(p, dict) and isinstance(p.get("code"), str) for p in points):
-        raise UsageError("a saved prescription needs a list of points, each with a code")
+        raise _Bad(
+            _line(data, "format") if isinstance(data, dict) else 1,
+            f"not a saved prescription (expected format: {SAVE_FORMAT})",
+        )
+    _unknown(data, TOP_KEYS, "the prescription")
+    modality = _text(data, "modality", choices=MODALITIES)
+    used = _text(data, "modality_used", choices=MODALITIES)
+    condition = _text(data, "condition")
+    flags_data = data.get("flags")
+    if isinstance(flags_data, dict):  # each key checked where it stands, for its line
+        from .flags import specs
+
+        known = {sp.name: sp for sp in specs()}
+        for key, value in flags_data.items():
+            sp = known.get(key)
+            if sp is None:
+                raise _Bad(_line(flags_data, key), f"flags: unknown flag {key!r}; flags are {', '.join(known)}")
+            if not sp.limbs and not isinstance(value, bool):
+                raise _Bad(_line(flags_data, key), f"flags: {key} must be true or false, not {value!r}")
+    try:
+        flags = Flags.from_mapping(flags_data)
+    except UsageError as exc:
+        raise _Bad(_line(data, "flags"), str(exc)) from None
+    raw_points = data.get("points")
+    if not isinstance(raw_points, list):
+        raise _Bad(_line(data, "points"), "points must be a list, each with a code")
+    points = []
+    for item in raw_points:
+        if not isinstance(item, dict):
+            raise _Bad(_line(data, "points"), "each point must be a mapping with a code")
+        _unknown(item, POINT_KEYS, "a point")
+        code = _text(item, "code", required=True)
+        assert code is not None
+        points.append(SavedPoint(code, _text(item, "sides", choices=POINT_SIDES)))
     pairs = []
-    for pr in data.get("pairs") or []:
-        ends = pr.get("points") if isinstance(pr, dict) else None
-        if not isinstance(ends, list) or len(ends) != 2 or not all(isinstance(e, str) for e in ends):
-            raise UsageError("each pair needs 'points: [A, B]', two point codes")
-        pairs.append((ends[0], ends[1], str(pr.get("sides", "both"))))
-    modality = data.get("modality")
-    return SavedPrescription(
-        path=path,
-        condition=data.get("condition") if isinstance(data.get("condition"), str) else None,
-        modality=modality if isinstance(modality, str) else None,
-        flags=Flags.from_mapping(data.get("flags")),
-        points=tuple(
-            SavedPoint(p["code"], p.get("sides") if isinstance(p.get("sides"), str) else None) for p in points
-        ),
-        pairs=tuple(pairs),
-    )
+    raw_pairs = data.get("pairs") or []
+    if not isinstance(raw_pairs, list):
+        raise _Bad(_line(data, "pairs"), "pairs must be a list")
+    for pr in raw_pairs:
+        if not isinstance(pr, dict):
+            raise _Bad(_line(data, "pairs"), "each pair must be a mapping: {points: [A, B], sides: left}")
+        _unknown(pr, PAIR_KEYS, "a pair")
+        ends = pr.get("points")
+        if not isinstance(ends, list) or len(ends) != 2 or not all(isinstance(e, str) and e for e in ends):
+            raise _Bad(_line(pr, "points"), "a pair needs 'points: [A, B]', two point codes")
+        if ends[0].strip().upper() == ends[1].strip().upper():
+            raise _Bad(_line(pr, "points"), f"a pair joins two different points, not {ends[0]} with itself")
+        side = _text(pr, "sides", choices=PAIR_SIDES) or "both"
+        pairs.append((ends[0], ends[1], side))
+    return SavedPrescription(path, condition, modality, used, flags, tuple(points), tuple(pairs), data)
 
 
-def parse_pair(spec: str) -> tuple[str, str, str]:
-    """'LR3-GB42:left' -> ('LR3', 'GB42', 'left'); the side defaults to both."""
+def parse_pair(spec: str, known: Any = None) -> tuple[str, str, str]:
+    """'LR3-GB42:left' -> ('LR3', 'GB42', 'left'); the side defaults to both.
+
+    Extra-point codes hold hyphens (EX-LE10), so where `known` (a callable: does this text name a
+    point?) is given, the split is the one whose two halves both name points."""
     ends, _, side = spec.partition(":")
-    a, sep, b = ends.partition("-")
-    if not sep or not a or not b:
+    side = side.strip().lower() or "both"
+    if side not in PAIR_SIDES:
+        raise UsageError(f"{spec!r}: the side is left, right or both, e.g. LR3-GB42:left")
+    cuts = [i for i, ch in enumerate(ends) if ch == "-"]
+    options = [(ends[:i].strip(), ends[i + 1 :].strip()) for i in cuts]
+    options = [(a, b) for a, b in options if a and b]
+    if known is not None:
+        named = [(a, b) for a, b in options if known(a) and known(b)]
+        options = named or options
+    if not options:
         raise UsageError(f"{spec!r}: write two points joined by '-', e.g. LR3-GB42:left")
-    return a, b, side or "both"
+    a, b = options[0]
+    return a, b, side
+
+
+class SavedView(Result):
+    """`show rx.yaml`: the prescription as saved, its points with their sides, pairs, flags and plan."""
+
+    columns = ("code", "sides", "pinyin", "english", "cautions")
+
+    def __init__(self, saved: SavedPrescription, catalog: Catalog) -> None:
+        self.saved, self.catalog = saved, catalog
+
+    def data(self) -> dict[str, Any]:
+        return dict(self.saved.data)
+
+    def rows(self) -> list[dict[str, Any]]:
+        by_code = {p.get("code"): p for p in self.saved.data.get("points") or [] if isinstance(p, dict)}
+        out = []
+        for sp in self.saved.points:
+            p = self.catalog.lookup(sp.code)
+            cautions = by_code.get(sp.code, {}).get("cautions") or []
+            out.append(
+                {
+                    "code": p.code,
+                    "sides": sp.sides or ("both" if p.bilateral else "midline"),
+                    "pinyin": p.pinyin,
+                    "english": p.english,
+                    "cautions": [c.get("message", "") for c in cautions if isinstance(c, dict)],
+                }
+            )
+        return out
+
+    def messages(self) -> list[Message]:
+        s = self.saved
+        flags = [
+            k.replace("_", "-") + (f" {', '.join(v)}" if isinstance(v, list) else "")
+            for k, v in s.flags.to_dict().items()
+            if v
+        ]
+        out = [
+            Message(
+                MessageKind.HEADING,
+                f"Saved prescription {s.path}: {s.condition or 'no condition'}; modality: "
+                f"{s.modality_used or s.modality or 'any'}; patient flags: {', '.join(flags) or 'none'}",
+            )
+        ]
+        out += [Message(MessageKind.PAIR, f"{a} - {b} ({side})") for a, b, side in s.pairs]
+        refs = self.catalog.references
+        plan = s.data.get("plan")
+        if isinstance(plan, dict):
+            out += [
+                Message(MessageKind.COURSE, line)
+                for line in describe_plan(plan, lambda i: refs[i].short if i in refs else i)
+            ]
+        for w in s.data.get("warnings") or []:
+            if isinstance(w, dict) and w.get("message"):
+                out.append(Message(MessageKind.WARNING, f"{w.get('kind')}: {w['message']}"))
+        return [*out, NOTICE_MESSAGE]

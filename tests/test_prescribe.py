@@ -48,7 +48,7 @@ def test_lymphoedema_left_arm(catalog):
     for c in rx.points:
         if limb_of(catalog.point(c.code)) == "upper-limb":
             assert c.sides == "right", c.code
-            assert any("left side left out: lymphoedema" in r for r in c.reasons)
+            assert any("left side left out: on the left arm" in r for r in c.reasons)
     arm_points = [c for c in plain.points if limb_of(catalog.point(c.code)) == "upper-limb"]
     assert arm_points, "the test needs arm points to mean anything"
     for pair in rx.pairs:
@@ -167,12 +167,15 @@ def test_save_and_read_back(cli, tmp_path):
     assert saved["format"] == SAVE_FORMAT
     assert saved["flags"]["anticoagulants"] is True
     assert saved["catalog_version"] and saved["created"] and saved["plan"]
-    code, out, _ = cli("show", str(rx_path), "-f", "json")
-    assert [p["code"] for p in json.loads(out)] == [p["code"] for p in saved["points"]]
+    code, out, _ = cli("show", str(rx_path), "-f", "json")  # the prescription, not bare point records
+    shown = json.loads(out)
+    assert shown["condition"] == "DPN" and [p["code"] for p in shown["points"]] == [p["code"] for p in saved["points"]]
+    code, out, _ = cli("show", str(rx_path), "-f", "plain")
+    assert [line.split("\t")[:2] for line in out.splitlines()] == [[p["code"], p["sides"]] for p in saved["points"]]
     code, out, err = cli("check", str(rx_path), "-f", "json")
     result = json.loads(out)
-    assert result["checked"] == [p["code"] for p in saved["points"]]
-    assert code == (1 if result["findings"] else 0)
+    assert result["checked"] == [f"{p['code']}:{p['sides']}" for p in saved["points"]]
+    assert code == 0 and result["ok"], result  # the tool's own prescription passes its own check
     code, _, err = cli("prescribe", "--condition", "DPN", "-o", str(rx_path))
     assert code == 1 and "--force" in err
 

@@ -198,26 +198,40 @@ def _prescription(result: Result) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from acupoints.prescribe import RANKING_NOTE, PrescriptionReport
+    from acupoints.prescribe import PrescriptionReport
     from acupoints.results import finding_line
 
     assert isinstance(result, PrescriptionReport)
     rx, catalog = result.rx, result.catalog
     flags = result.flag_names()
+    used = (
+        rx.modality_used
+        if rx.modality_used == (rx.modality or "manual")
+        else f"{rx.modality_used} (asked: {rx.modality})"
+    )
     head = Text.assemble(
         ("Prescription for " + rx.condition, "bold cyan"),
         f"  ({result.condition_name()})",
-        f"\nmodality: {rx.modality or 'any'}; patient flags: {', '.join(flags) or 'none'}",
+        f"\nmodality: {used}; patient flags: {', '.join(flags) or 'none'}",
     )
     parts: list[Any] = [head]
-    t = Table(box=box.SIMPLE_HEAD, title="Points, best supported first", title_justify="left")
-    for col in ("#", "point", "name", "sides", "why"):
+    if rx.evidence:
+        parts.append(Text(f"The evidence for {rx.condition}: {rx.evidence}"))
+    t = Table(box=box.SIMPLE_HEAD, title=rx.heading, title_justify="left")
+    for col in ("#", "point", "name", "sides", "why", "cautions"):
         t.add_column(col, overflow="fold", no_wrap=col in ("#", "point"))
     for r in result.rows():
         p = catalog.point(r["code"])
-        t.add_row(str(r["rank"]), r["code"], f"{p.pinyin} {p.hanzi}\n{p.english}", r["sides"], "\n".join(r["reasons"]))
+        t.add_row(
+            str(r["rank"]),
+            r["code"],
+            f"{p.pinyin} {p.hanzi}\n{p.english}",
+            r["sides"],
+            "\n".join(r["reasons"]),
+            Text("\n".join(r["cautions"]), style="yellow"),
+        )
     parts.append(t)
-    parts.append(Text(RANKING_NOTE, style="dim"))
+    parts.append(Text(rx.about, style="dim"))
     parts += [Text(line) for line in result.pair_lines()]
     for note in rx.notes:
         parts.append(Text(note, style="bold yellow"))
