@@ -72,6 +72,14 @@ def applies_class(ref: m.Reference, modality: str) -> bool:
     return not ref.applied or bool(set(ref.applied) & SUPPORT_CLASSES.get(modality, frozenset()))
 
 
+def _proposes(ref: m.Reference, modality: str) -> bool:
+    """A study whose point list can propose candidates for this modality: one that applied its class
+    (a review's list is a tally of such studies, so it proposes for needles)."""
+    if ref.applied and "none" in ref.applied:
+        return modality in ("manual", "electro")
+    return applies_class(ref, modality)
+
+
 def support_weight(ref: m.Reference) -> float:
     w = RESULT_WEIGHTS.get(ref.result or "", 0.0)
     if "pilot" in ref.study_type.lower():
@@ -90,7 +98,7 @@ def study_classes(refs: list[m.Reference], modality: str) -> str:
     groups: dict[str, list[str]] = {}
     other: list[str] = []
     for ref in refs:
-        if ref.applied and not applies_class(ref, modality):
+        if ref.applied and "none" not in ref.applied and not applies_class(ref, modality):
             other.append(f"{_study_name(ref)} ({', '.join(ref.applied)})")
             continue
         label = RESULT_LABELS.get(ref.result or "", f"verdict {ref.verdict}")
@@ -258,7 +266,7 @@ def describe_plan(plan: dict[str, Any], name: Callable[[str], str] = str) -> lis
             studies = ", ".join(f"{name(k)}: {x:g}" for k, x in v["studies"].items())
             lines.append(f"{val} {unit} ({studies})")
 
-    rng("sessions_per_week", "sessions a week")
+    rng("sessions_per_week", "session(s) a week")
     rng("weeks", "weeks")
     rng("minutes_per_session", "minutes a session")
     rng("sessions_total", "sessions in all")
@@ -311,8 +319,17 @@ def prescribe(
         for p in catalog
         if condition in p.conditions
     }
-    # candidates: points a study of this class of treatment used (a patch trial proposes no needling point)
-    candidates = [catalog.point(c) for c, refs in refs_of.items() if any(applies_class(r, used) for r in refs)]
+    # candidates: points a study of this class of treatment used (a patch trial proposes no needling point);
+    # where no study applied it (moxibustion, acupressure, cupping here), the points the needling studies used,
+    # said so, and never counted as support
+    candidates = [catalog.point(c) for c, refs in refs_of.items() if any(_proposes(r, used) for r in refs)]
+    if not candidates and used not in ("manual", "electro"):
+        candidates = [catalog.point(c) for c, refs in refs_of.items() if any(_proposes(r, "manual") for r in refs)]
+        if candidates:
+            notes.append(
+                f"No {condition} study here applied {used}: these are points that studies with needles used. "
+                f"None of them is evidence for {used}."
+            )
     known = {p.code for p in candidates}
     for code in include_codes:
         if code not in known:
@@ -470,7 +487,7 @@ class PrescriptionReport(Result):
                 "english": self.catalog.point(c.code).english,
                 "sides": c.sides,
                 "reasons": list(c.reasons),
-                "cautions": [finding_line(f, self.catalog) for f in c.cautions],
+                "cautions": [finding_line(f, self.catalog, with_code=False) for f in c.cautions],
             }
             for i, c in enumerate(self.rx.points, 1)
         ]

@@ -267,9 +267,9 @@ def study_record(ref: Reference) -> dict[str, Any]:
     }
 
 
-def finding_line(f: Any, catalog: Catalog) -> str:
+def finding_line(f: Any, catalog: Catalog, *, with_code: bool = True) -> str:
     """'CODE: kind: message (sources: ...)', naming only the sources the message does not already cite."""
-    where = f"{f.code}: " if f.code else ""
+    where = f"{f.code}: " if f.code and with_code else ""
     missing = [i for i in f.sources if sources_text(catalog, [i]).split()[0] not in f.message]
     src = f" (sources: {sources_text(catalog, missing)})" if missing else ""
     return f"{where}{f.kind}: {f.message}{src}"

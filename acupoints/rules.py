@@ -350,7 +350,6 @@ def _anatomy(p: m.Point, sides: tuple[str, ...], pt: Patient) -> list[Ruling]:
 
 
 POINT_RULES: tuple[Rule, ...] = (
-    Rule("modality", "the point is not one for the modality used", "the catalog's modalities", _suited),
     Rule(
         "no-needling",
         "needles (manual or electro) at a point the catalog bars from needling",
@@ -363,6 +362,7 @@ POINT_RULES: tuple[Rule, ...] = (
         "the point's caution",
         _no_moxibustion,
     ),
+    Rule("modality", "the point is not one for the modality used", "the catalog's modalities", _suited),
     Rule("implanted-device", "electroacupuncture with an implanted device", "Cummings 2011", _device),
     Rule(
         "pregnancy-tradition",

@@ -48,14 +48,14 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.pacemaker:
         warn(
             FK.IMPLANTED_DEVICE,
-            "implanted electronic device (pacemaker or defibrillator): no electroacupuncture at all; manual "
-            "needling only (Cummings 2011)",
+            "no electroacupuncture at all with an implanted electronic device (pacemaker or defibrillator); "
+            "manual needling only (Cummings 2011)",
             ("cummings2011ea",),
         )
     if flags.pregnant:
         warn(
             FK.PREGNANCY,
-            "pregnancy: points that tradition forbids (Cheng 1987; Deadman), and the abdomen and lumbosacral region "
+            "points that tradition forbids in pregnancy (Cheng 1987; Deadman), and the abdomen and lumbosacral region "
             "that WHO's guidelines name, are left out. A review of trials and a cohort of 5,885 women found no "
             "excess harm after needling the traditional forbidden points (Carr 2015)",
             ("cheng1987", "deadman", "who1999", "carr2015"),
@@ -63,7 +63,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.anticoagulants:
         warn(
             FK.ANTICOAGULANTS,
-            "anticoagulants or a bleeding disorder: fine needles, shallow insertion and firm pressure after "
+            "with anticoagulants or a bleeding disorder: fine needles, shallow insertion and firm pressure after "
             "withdrawal, no bleeding techniques (conventional practice), and no cupping (Cheng 1987). Bleeding "
             "events were few and minor in the reports reviewed (McCulloch 2015)",
             ("cheng1987", "mcculloch2015"),
@@ -71,7 +71,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.low_platelets:
         warn(
             FK.LOW_PLATELETS,
-            "low platelets: check the count before each session, use fine needles, shallow, with no bleeding "
+            "with low platelets: check the count before each session, use fine needles, shallow, with no bleeding "
             "techniques, and postpone if the count is very low (conventional practice); no cupping (Cheng 1987)",
             ("cheng1987",),
         )
@@ -85,7 +85,7 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.diabetic_foot:
         warn(
             FK.DIABETIC_FOOT,
-            "neuropathic diabetic foot: inspect the skin every session, and no needles into ulcers, wounds or "
+            "with a neuropathic diabetic foot: inspect the skin every session, and no needles into ulcers, wounds or "
             "infection (conventional practice); keep strict asepsis and give no direct moxibustion on numb skin "
             "(WHO 1999)",
             ("who1999",),
