@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
@@ -354,7 +354,7 @@ def prescribe(
                     excluded.append(Finding(f.kind, why, p.code, f.sources))
                     break
             continue
-        cautions = tuple(Finding(r.kind, r.message, p.code, r.sources, CAUTION) for r in rulings if r.effect == CAUTION)
+        cautions = tuple(replace(r.finding(), effect=CAUTION) for r in rulings if r.effect == CAUTION)
         studies = refs_of.get(p.code, [])
         support = sum(support_weight(r) for r in studies if supports(r, used))
         score = support

@@ -211,16 +211,14 @@ def _lymphoedema(p: m.Point, sides: tuple[str, ...], pt: Patient) -> list[Ruling
         side, at_risk = LIMBS[name]
         if limb != at_risk or side not in sides:
             continue
-        soft = pt.modality == "acupressure"
         out.append(
             Ruling(
                 "lymphoedema",
-                CAUTION if soft else EXCLUDE,
+                EXCLUDE,
                 FK.LYMPHOEDEMA,
                 f"on the {name.replace('-', ' ')}, which has or is at risk of lymphoedema: conventional practice in "
-                "cancer care keeps needles, cupping and heat off that limb"
-                + (", and pressure gentle" if soft else "")
-                + "; a small pilot found no serious harm from needling near such an arm (Cassileth 2011)",
+                "cancer care keeps needles, cups, heat and firm pressure off that limb; a small pilot found no serious "
+                "harm from needling near a lymphoedematous arm (Cassileth 2011)",
                 p.code,
                 ("cassileth2011",),
                 (side,),
@@ -378,7 +376,7 @@ POINT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "lymphoedema",
-        "a side of a limb with or at risk of lymphoedema (that side only; a caution for acupressure)",
+        "a side of a limb with or at risk of lymphoedema (that side only, every modality)",
         "conventional practice; Cassileth 2011 as the evidence beside it",
         _lymphoedema,
     ),
@@ -398,9 +396,7 @@ POINT_RULES: tuple[Rule, ...] = (
         _bleeding_vessel,
     ),
     Rule("cupping", "cupping with a bleeding risk, or over a large vessel", "Cheng 1987", _cupping),
-    Rule(
-        "moxibustion-care", "moxibustion on the face or over a large vessel (a caution)", "WHO 1999", _moxa_care
-    ),
+    Rule("moxibustion-care", "moxibustion on the face or over a large vessel (a caution)", "WHO 1999", _moxa_care),
     Rule(
         "anatomy",
         "a point over the lung, a major vessel or nerve, an organ, the eye or the spinal cord (a caution)",
