@@ -169,7 +169,8 @@ class PointPages(Result):
                 srcs = "; ".join(source_short(catalog, s) for s in c.sources)
                 extra = f", {c.structure}" if c.structure else ""
                 extra += f", {c.context}" if c.context else ""
-                lines.append(f"[{c.kind}: {c.basis}, {c.modality}{extra}] {c.text} (sources: {srcs})")
+                cited = f" (sources: {srcs})" if srcs else ""  # none: the text says "conventional practice"
+                lines.append(f"[{c.kind}: {c.basis}, {c.modality}{extra}] {c.text}{cited}")
             out.append(("Cautions", lines))
         return out
 

@@ -446,6 +446,16 @@ def _check_categories(raw: dict[str, Any], who: str, probs: Problems) -> list[di
     return out
 
 
+# A caution that rests on no listed source says so in its text, in these words, and cites nothing.
+CONVENTIONAL = "conventional practice"
+NO_SOURCE_MESSAGE = f"caution: sources is empty; a caution that cites no source must say {CONVENTIONAL!r} in its text"
+
+
+def says_conventional(text: object) -> bool:
+    """Whether a caution's text says it rests on conventional practice (the only leave to cite nothing)."""
+    return isinstance(text, str) and CONVENTIONAL in " ".join(text.split()).casefold()
+
+
 def _check_cautions(raw: dict[str, Any], who: str, probs: Problems, source_ids: set[str]) -> list[dict[str, Any]]:
     out = []
     line = _line(raw, "cautions")
@@ -465,9 +475,11 @@ def _check_cautions(raw: dict[str, Any], who: str, probs: Problems, source_ids: 
             if c[key] not in vocab:
                 probs.add(_line(c, key), who, f"caution {key} {_shown(c[key])} is not one of {', '.join(vocab)}")
         sources = c["sources"]
-        if not isinstance(sources, list) or not sources:
-            probs.add(_line(c, "sources"), who, "caution: sources must be a non-empty list of source ids")
+        if not isinstance(sources, list):
+            probs.add(_line(c, "sources"), who, "caution: sources must be a list of source ids")
             sources = []
+        elif not sources and not says_conventional(c["text"]):
+            probs.add(_line(c, "sources"), who, NO_SOURCE_MESSAGE)
         for s in sources:
             if not isinstance(s, str) or s not in source_ids:
                 probs.add(_line(c, "sources"), who, f"caution: unknown source {_shown(s)}{_suggest(s, source_ids)}")
@@ -792,8 +804,12 @@ def check_conditions(
             if not _KIND_WORD.fullmatch(k["kind"]):
                 probs.add(_line(k, "kind"), who, f"caution: kind {_shown(k['kind'])} must be a word such as burns")
             if not k.get("sources") and not k.get("references"):
-                probs.add(_line(k), who, "caution: needs its sources or references")
-                continue
+                if "sources" not in k:
+                    probs.add(_line(k), who, "caution: needs its sources or references")
+                    continue
+                if not says_conventional(k["text"]):
+                    probs.add(_line(k, "sources"), who, NO_SOURCE_MESSAGE)
+                    continue
             caution: dict[str, Any] = {"kind": k["kind"], "text": k["text"]}
             for key, is_ref in (("sources", False), ("references", True)):
                 if key in k:

@@ -424,3 +424,46 @@ def test_condition_messages_never_show_python_internals(mini, mini_conditions, b
     assert found
     for message in found:
         assert not _PYTHON_WORDS.search(message), message
+
+
+# -- a caution with no source: allowed only when its text says it rests on conventional practice ----
+def test_point_caution_with_no_source_must_say_conventional_practice(mini):
+    bare = MINI_POINTS.replace("sources: [cheng1987, carr2015]", "sources: []")
+    line = line_of(bare, "sources: []")
+    found = problems(mini, bare)
+    assert any(
+        p.startswith(f"points.yaml:{line}: LI4: caution: sources is empty") and "'conventional practice'" in p
+        for p in found
+    ), found
+    said = bare.replace(
+        "text: Traditionally avoided in pregnancy; evidence of harm is weak.",
+        "text: Avoided in pregnancy as conventional practice.",
+    )
+    mini.write_text(said, encoding="utf-8")
+    cat = load_catalog(mini, cache=False)
+    assert cat.point("LI4").cautions[0].sources == ()
+    missing = MINI_POINTS.replace("sources: [cheng1987, carr2015]", "sources: cheng1987")
+    assert any("LI4: caution: sources must be a list of source ids" in p for p in problems(mini, missing))
+
+
+def test_condition_caution_with_no_source_must_say_conventional_practice(mini, mini_conditions):
+    bare = MINI_CONDITIONS.replace("sources: [cheng1987]", "sources: []")
+    found = conditions_problems(mini, mini_conditions, bare)
+    line = line_of(bare, "sources: []")
+    assert any(
+        p.startswith(f"conditions.yaml:{line}: DPN: caution: sources is empty") and "'conventional practice'" in p
+        for p in found
+    ), found
+    said = bare.replace(
+        "No direct moxibustion on numb skin.", "By Conventional   Practice, no moxibustion on numb skin."
+    )
+    mini_conditions.write_text(said, encoding="utf-8")
+    caution = load_catalog(mini, cache=False).conditions["DPN"]["cautions"][0]
+    assert caution["sources"] == [] and "Conventional" in caution["text"]
+    # leaving `sources` out altogether is still refused: the empty list is the deliberate statement
+    gone = MINI_CONDITIONS.replace("    sources: [cheng1987]\n", "").replace(
+        "No direct moxibustion on numb skin.", "As conventional practice, no moxibustion on numb skin."
+    )
+    assert any(
+        "DPN: caution: needs its sources or references" in p for p in conditions_problems(mini, mini_conditions, gone)
+    )
