@@ -196,6 +196,7 @@ class Catalog:
         self._references_raw: dict[str, dict[str, Any]] = data["references"]
         self._references: dict[str, m.Reference] | None = None
         self._positions: Positions | None = None
+        self._plain_locations: dict[str, str] | None = None
         self.sources: dict[str, dict[str, Any]] = data["sources"]
         self._conditions: dict[str, dict[str, Any]] = data["conditions"]
 
@@ -213,6 +214,23 @@ class Catalog:
         """The companion file (conditions.yaml, positions.yaml, ...) this catalog reads: the one
         beside it, else the shipped one."""
         return _companion(self.path if self.path is not None else default_catalog_path(), name)
+
+    def plain_locations(self) -> dict[str, str]:
+        """Where each point is in a patient's words (plain-locations.yaml beside this catalog, else
+        the shipped one), for the handout: code -> text. CatalogError listing every problem."""
+        if self._plain_locations is None:
+            from . import validate
+
+            path = self.data_file("plain-locations.yaml")
+            data, dupes = _store.read(path)
+            # the shipped file serves a smaller catalog of one's own: its other points are not errors
+            beside = self.path is None or path.parent == self.path.parent
+            found, problems = validate.check_plain_locations(data, set(self._raw), _store.display(path), strict=beside)
+            problems = [f"{_store.display(path)}:{line}: file: {msg}" for line, msg in dupes] + problems
+            if problems:
+                raise m.CatalogError(problems)
+            self._plain_locations = found
+        return self._plain_locations
 
     def positions(self) -> Positions:
         """Where the points are, for `map`: positions.yaml beside this catalog (which must match

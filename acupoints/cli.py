@@ -905,6 +905,7 @@ def validate(
     try:
         catalog = load_catalog(target, cache=False)
         positions = catalog.positions()
+        plain = catalog.plain_locations()
     except errors.CatalogError as exc:
         for problem in exc.problems:
             sys.stderr.write(problem + "\n")
@@ -916,6 +917,8 @@ def validate(
         f"{catalog.data_file('conditions.yaml')}: valid: {len(catalog.conditions)} conditions "
         f"({', '.join(catalog.conditions)})\n"
         f"{positions.path}: valid: {len(positions.placed)} of the {len(catalog)} points placed\n"
+        f"{catalog.data_file('plain-locations.yaml')}: valid: {len(plain)} of the {len(catalog)} points in plain "
+        "words\n"
     )
 
 

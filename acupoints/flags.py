@@ -40,10 +40,11 @@ class FlagSpec(NamedTuple):
     help: str
     excludes: str  # what the flag rules out, in a sentence (README, help)
     limbs: bool  # False: a yes/no flag; True: a list of limbs
+    patient: str  # what the patient's handout says when the flag is raised ({limb} for a limb)
 
 
-def _flag(option: str, help: str, excludes: str) -> Any:
-    return field(default=False, metadata={"option": option, "help": help, "excludes": excludes})
+def _flag(option: str, help: str, excludes: str, patient: str) -> Any:
+    return field(default=False, metadata={"option": option, "help": help, "excludes": excludes, "patient": patient})
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,21 @@ class Flags:
         "--pregnant",
         "The patient is pregnant.",
         "points that tradition forbids in pregnancy, and the lower abdomen and lumbosacral region (WHO 1999)",
+        "Because you are pregnant, points that tradition advises against in pregnancy, and your belly and lower "
+        "back, are left out.",
     )
     pacemaker: bool = _flag(
         "--pacemaker",
         "Any implanted electronic device (pacemaker, defibrillator).",
         "all electroacupuncture",
+        "Because you have a pacemaker or another implanted device, no electrical current is used.",
     )
     anticoagulants: bool = _flag(
         "--anticoagulants",
         "Takes anticoagulants, or has a bleeding disorder.",
         "points beside a major vessel, and cupping",
+        "Because you take blood thinners (or bleed easily), treatment is kept gentle, points near large blood "
+        "vessels are left out, and small bruises are more likely.",
     )
     lymphoedema: tuple[str, ...] = field(
         default=(),
@@ -71,17 +77,21 @@ class Flags:
             "option": "--lymphoedema",
             "help": "A limb with or at risk of lymphoedema: left-arm, right-arm, left-leg, right-leg (repeatable).",
             "excludes": "every point on that limb, and pairs on it",
+            "patient": "Nothing is done on your {limb}, to protect it from swelling.",
         },
     )
     diabetic_foot: bool = _flag(
         "--diabetic-foot",
         "A neuropathic diabetic foot.",
         "points on the foot, and moxibustion on the legs and feet",
+        "Nothing is done on your feet, which heal slowly and may not feel an injury; please look at them every day.",
     )
     low_platelets: bool = _flag(
         "--low-platelets",
         "A low platelet count.",
         "points beside a major vessel, and cupping",
+        "Because your platelet count is low, treatment is kept gentle; please tell us your latest blood count "
+        "before each session.",
     )
 
     def __post_init__(self) -> None:
@@ -100,6 +110,17 @@ class Flags:
             a, b = getattr(self, s.name), getattr(other, s.name)
             values[s.name] = tuple(dict.fromkeys(a + b)) if s.limbs else (a or b)
         return Flags(**values)
+
+    def for_patient(self) -> list[str]:
+        """What each raised flag changes, in the patient's words."""
+        out = []
+        for s in specs():
+            value = getattr(self, s.name)
+            if s.limbs:
+                out += [s.patient.format(limb=v.replace("-", " ")) for v in value]
+            elif value:
+                out.append(s.patient)
+        return out
 
     def names(self) -> list[str]:
         """The flags raised, as options without dashes: ['pregnant', 'lymphoedema left-arm']."""
@@ -143,6 +164,13 @@ class Flags:
 def specs() -> tuple[FlagSpec, ...]:
     """Every flag, in the order options are listed."""
     return tuple(
-        FlagSpec(f.name, f.metadata["option"], f.metadata["help"], f.metadata["excludes"], isinstance(f.default, tuple))
+        FlagSpec(
+            f.name,
+            f.metadata["option"],
+            f.metadata["help"],
+            f.metadata["excludes"],
+            isinstance(f.default, tuple),
+            f.metadata["patient"],
+        )
         for f in fields(Flags)
     )

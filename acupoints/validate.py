@@ -90,7 +90,7 @@ CONDITION_FIELDS: dict[str, type] = {
 }
 # Optional: regions where the condition dulls sensation (moxibustion there is left out: heat on
 # numb skin burns unnoticed).
-CONDITION_OPTIONAL: dict[str, type] = {"reduced_sensation": list}
+CONDITION_OPTIONAL: dict[str, type] = {"reduced_sensation": list, "patient": list}
 EVIDENCE_FIELDS: dict[str, type] = {"direction": str, "details": list}
 DETAIL_FIELDS: dict[str, type] = {"text": str, "cites": list}
 CONDITION_CAUTION_REQUIRED: dict[str, type] = {"kind": str, "text": str}
@@ -822,6 +822,12 @@ def check_conditions(
         entry.update(regions=regions, evidence={"direction": c["evidence"].get("direction"), "details": details})
         entry["cautions"] = cautions
         entry["reduced_sensation"] = numb
+        advice = c.get("patient") or []
+        if isinstance(advice, list) and not all(isinstance(a, str) and a.strip() for a in advice):
+            probs.add(_line(c, "patient"), who, "patient must be a list of lines of text")
+        entry["patient"] = (
+            [" ".join(a.split()) for a in advice if isinstance(a, str)] if isinstance(advice, list) else []
+        )
         out[code] = entry
     return out
 
@@ -889,3 +895,26 @@ def check_positions(path: Path, bilateral: dict[str, bool] | None = None, *, str
     from .map.positions import load_positions
 
     return load_positions(path, bilateral, strict=strict, cache=False)
+
+
+def check_plain_locations(
+    data: Any, codes: Collection[str], filename: str, *, strict: bool = True
+) -> tuple[dict[str, str], list[str]]:
+    """plain-locations.yaml: `locations:` mapping each point code to one line of plain words.
+    Returns the locations and the problems (`FILE:LINE: CODE: message`)."""
+    probs = Problems(filename)
+    out: dict[str, str] = {}
+    items = data.get("locations") if isinstance(data, dict) else None
+    if not isinstance(items, dict):
+        probs.add(1, "file", "expected a mapping with a 'locations' mapping of point codes to text")
+        return out, probs.sorted()
+    for code, text in items.items():
+        line = _line(items, code)
+        if code not in codes:
+            if strict:
+                probs.add(line, str(code), f"not a point of the catalog{_suggest(str(code), codes)}")
+        elif not isinstance(text, str) or not text.strip():
+            probs.add(line, str(code), "the location must be one line of text")
+        else:
+            out[code] = " ".join(text.split())
+    return out, probs.sorted()

@@ -253,7 +253,7 @@ def test_validate_prints_a_line_for_conditions(cli):
     code, out, err = cli("validate")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4 and lines[3].endswith("plain-locations.yaml: valid: 409 of the 409 points in plain words")
     assert lines[1].endswith("conditions.yaml: valid: 3 conditions (DPN, CIPN, PHN)")
 
 

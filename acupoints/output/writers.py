@@ -94,7 +94,8 @@ def _markdown(result: Result, output: str | None) -> tuple[Any, frozenset[Messag
     from acupoints.prescribe import PrescriptionReport
 
     assert isinstance(result, PrescriptionReport)
-    return markdown(handout(result)), frozenset({MessageKind.NOTICE})
+    # the handout is the patient's: every line for the practitioner (the tool's notice too) goes to stderr
+    return markdown(handout(result)), NONE
 
 
 def markdown(h: Handout) -> str:
