@@ -253,8 +253,9 @@ def _numb_heat(p: m.Point, sides: tuple[str, ...], pt: Patient) -> list[Ruling]:
             "reduced-sensation-heat",
             EXCLUDE,
             FK.BURNS,
-            f"on the {p.region}, where this patient's sensation is reduced: numb skin cannot feel a burn coming. "
-            "WHO's guidelines ask for special care with moxibustion where sensation is reduced",
+            f"on the {p.region}, where this patient's sensation is reduced: numb skin cannot feel a burn coming, so "
+            "leaving it out is conventional practice; WHO's guidelines ask for special care with moxibustion where "
+            "sensation is reduced",
             p.code,
             ("who1999",),
         )
@@ -465,7 +466,7 @@ def _pair_trunk(a: m.Point, b: m.Point, side: str, pt: Patient) -> Ruling | None
     return _pair(
         f"{a.code}-{b.code}",
         f"{trunk.code} is on the {where}, not a limb: a circuit there may cross the chest or the spine. Pairs stay on "
-        "one limb (Cummings 2011 on current across the chest; the spine is this tool's own caution)",
+        "one limb (Cummings 2011 on current across the chest; keeping current off the spine is conventional practice)",
         ("cummings2011ea",),
         "pair-trunk",
     )

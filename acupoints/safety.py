@@ -85,9 +85,9 @@ def flag_warnings(flags: Flags, modality: str | None) -> list[Finding]:
     if flags.diabetic_foot:
         warn(
             FK.DIABETIC_FOOT,
-            "with a neuropathic diabetic foot: inspect the skin every session, and no needles into ulcers, wounds or "
-            "infection (conventional practice); keep strict asepsis and give no direct moxibustion on numb skin "
-            "(WHO 1999)",
+            "with a neuropathic diabetic foot: inspect the skin every session, no needles into ulcers, wounds or "
+            "infection, and no direct moxibustion on numb skin (conventional practice); keep strict asepsis, and "
+            "take special care with moxibustion where sensation is reduced (WHO 1999)",
             ("who1999",),
         )
     return out

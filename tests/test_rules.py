@@ -255,3 +255,36 @@ def test_the_course_comes_from_studies_that_treated_the_condition(catalog):
     studies = {i for v in rx.plan.values() if isinstance(v, dict) for i in v.get("studies", v)}
     assert "greenlee2016" not in studies  # a prevention trial
     assert not any(catalog.references[i].result == "no-results" for i in studies if i in catalog.references)
+
+
+# -- each rule end to end, through the command line or the public check ---------------------------
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (("check", "CV8"), 1, "\tno-needling\t"),
+        (("check", "ST1", "--modality", "moxibustion"), 1, "\tno-moxibustion\t"),
+        (("check", "ST36", "--modality", "cupping"), 1, "not a point for cupping"),
+        (("check", "LU9", "--anticoagulants"), 1, "mcculloch2015"),
+        (("check", "BL20", "--modality", "cupping", "--low-platelets"), 1, "no cupping with a tendency to bleed"),
+        (("check", "SP12", "--modality", "moxibustion"), 0, "no direct moxibustion there"),
+        (("check", "LR3", "GB41", "--pair", "LR3-GB41:left", "--pacemaker"), 1, "LR3-GB41\timplanted-device"),
+        (("check", "ST25", "--pregnant"), 1, "who1999"),
+    ],
+)
+def test_each_rule_from_the_command_line(cli, args, code, says):
+    got, out, err = cli(*args, "-f", "plain")
+    assert got == code and says in out, (got, out, err)
+
+
+def test_a_pair_on_no_side_is_refused(catalog):
+    from acupoints.safety import check
+
+    found = check(catalog, ["LR3", "GB41"], pairs=(("LR3", "GB41", "middle"),))
+    assert [f.kind for f in found] == ["ea-circuit"] and "one side" in found[0].message
+
+
+def test_pregnancy_leaves_out_the_abdomen_by_region(catalog):
+    """ST25 carries no pregnancy caution of its own: the region rule alone keeps it out."""
+    rx = prescribe(catalog, "PHN", flags=Flags(pregnant=True), include=("ST25",))
+    gone = {f.code: f for f in rx.excluded}
+    assert "ST25" in gone and "who1999" in gone["ST25"].sources and "name regions, not points" in gone["ST25"].message
