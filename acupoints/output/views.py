@@ -184,12 +184,22 @@ def _check(result: Result) -> Any:
 
     assert isinstance(result, CheckReport)
     notice = Text(m.NOTICE, style="dim")
-    if result.ok:
-        return Group(Text(f"No problems found in {', '.join(result.checked) or 'nothing'}.", style="green"), notice)
-    n = len(result.findings)
-    head = Text(f"{n} finding{'s' if n > 1 else ''} for {', '.join(result.checked)}:", style="bold yellow")
-    lines = [Text("  " + finding_line(f, result.catalog)) for f in result.findings]
-    return Group(head, *lines, notice)
+    checked = ", ".join(result.checked) or "nothing"
+    parts: list[Any] = [Text(n, style="bold yellow") for n in result.notes]
+    if not result.findings:
+        return Group(*parts, Text(f"No problems found in {checked}.", style="green"), notice)
+    excluded = result.excluded
+    cautions = [f for f in result.findings if f not in excluded]
+    if excluded:
+        n = len(excluded)
+        parts.append(Text(f"{n} exclusion{'s' if n > 1 else ''} for {checked}:", style="bold red"))
+        parts += [Text("  " + finding_line(f, result.catalog)) for f in excluded]
+    else:
+        parts.append(Text(f"Nothing excluded in {checked}.", style="green"))
+    if cautions:
+        parts.append(Text("Cautions to keep in mind:", style="bold yellow"))
+        parts += [Text("  " + finding_line(f, result.catalog)) for f in cautions]
+    return Group(*parts, notice)
 
 
 def _prescription(result: Result) -> Any:
