@@ -112,7 +112,9 @@ def test_plan_comes_from_the_references(catalog):
 
 
 def test_check_clean_and_unsafe(catalog):
-    assert check(catalog, ["ST36", "LR3"]) == []
+    assert check(catalog, ["ST36", "SP6"]) == []
+    # LR3 lies over the dorsalis pedis artery: a caution to keep in mind, not an exclusion
+    assert [(f.kind, f.effect) for f in check(catalog, ["LR3"])] == [("vessel", "caution")]
     found = check(catalog, ["LI4", "SP6", "ST63", "st36", "ST36"], flags=Flags(pregnant=True))
     kinds = [(f.kind, f.code) for f in found]
     assert ("pregnancy", "LI4") in kinds and ("pregnancy", "SP6") in kinds
@@ -121,7 +123,8 @@ def test_check_clean_and_unsafe(catalog):
 
 def test_check_pairs(catalog):
     flags = Flags()
-    assert check(catalog, ["LR3", "GB42"], pairs=(("LR3", "GB42", "left"),), flags=flags, modality="electro") == []
+    clean = check(catalog, ["LR3", "GB42"], pairs=(("LR3", "GB42", "left"),), flags=flags, modality="electro")
+    assert all(f.effect == "caution" for f in clean)
     across = check(catalog, ["LI4", "ST36"], pairs=(("LI4", "ST36", "left"),), modality="electro")
     assert any(f.kind == "ea-circuit" for f in across)
     trunk = check(catalog, ["CV12", "ST36"], pairs=(("CV12", "ST36", "both"),), modality="electro")
@@ -204,8 +207,8 @@ def test_check_cli_pregnant_exits_1_with_sources(cli):
 
 
 def test_check_cli_clean_exits_0(cli):
-    code, out, err = cli("check", "ST36", "LR3", "-f", "plain")
-    assert code == 0 and out == "" and "acupoints: note: no problems found in ST36, LR3" in err
+    code, out, err = cli("check", "ST36", "SP6", "-f", "plain")
+    assert code == 0 and out == "" and "acupoints: note: no problems found in ST36, SP6" in err
 
 
 @pytest.mark.parametrize("condition", ["DPN", "CIPN", "PHN"])
