@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .map.positions import Positions
     from .prescribe import Prescription
     from .safety import Finding
+    from .search import Hit, Searcher
 
 CACHE_FORMAT = 4
 # The data files a catalog is made of, by the name the validator knows each by.
@@ -103,12 +104,18 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     cached = _store.cache_load(cache_file, CACHE_FORMAT)
     if cached is not None:
         try:
-            return Catalog(cached, path=points_path)
+            return _with_search_cache(Catalog(cached, path=points_path), cache_file)
         except (KeyError, TypeError, ValueError):
             pass  # a damaged cache: read the files afresh
     data = parse_files(points_path, blobs)
     _store.cache_save(cache_file, _for_cache(data))
-    return Catalog(data, path=points_path)
+    return _with_search_cache(Catalog(data, path=points_path), cache_file)
+
+
+def _with_search_cache(catalog: Catalog, cache_file: Path | None) -> Catalog:
+    """The catalog's cache file names the files it came from: the search index's key starts there."""
+    catalog._search_cache = cache_file
+    return catalog
 
 
 def _build_point(d: dict[str, Any]) -> m.Point:
@@ -197,6 +204,8 @@ class Catalog:
         self._references: dict[str, m.Reference] | None = None
         self._positions: Positions | None = None
         self._plain_locations: dict[str, str] | None = None
+        self._searcher: Searcher | None = None
+        self._search_cache: Path | None = None
         self.sources: dict[str, dict[str, Any]] = data["sources"]
         self._conditions: dict[str, dict[str, Any]] = data["conditions"]
 
@@ -426,64 +435,47 @@ class Catalog:
             out.append(self.point(code))
         return out
 
+    def searcher(self) -> Searcher:
+        """The search index and the synonyms: built once, then kept in the cache under a key made of
+        the catalog's files and synonyms.yaml's bytes (a search then reads no YAML at all)."""
+        if self._searcher is None:
+            from . import search as search_mod
+
+            synonyms_raw = _store.read_bytes(self.data_file("synonyms.yaml"))
+            path = None
+            if self._search_cache is not None:
+                path = _store.cache_file(
+                    "search", [self._search_cache.name.encode(), synonyms_raw], search_mod.INDEX_FORMAT
+                )
+            index = _store.cache_load(path, search_mod.INDEX_FORMAT)
+            if index is None:
+                index = search_mod.build_index(self)
+                index["synonyms"] = self.synonyms()
+                _store.cache_save(path, index)
+            self._searcher = search_mod.Searcher(index, index["synonyms"])
+        return self._searcher
+
+    def synonyms(self) -> list[list[str]]:
+        """The synonym groups of synonyms.yaml beside this catalog, else the shipped ones."""
+        from . import validate
+
+        path = self.data_file("synonyms.yaml")
+        data, dupes = _store.read(path)
+        groups, problems = validate.check_synonyms(data, _store.display(path))
+        if problems or dupes:
+            raise m.CatalogError(problems + [f"{_store.display(path)}:{line}: file: {msg}" for line, msg in dupes])
+        return groups
+
+    def search_hits(self, text: str, limit: int | None = None, min_score: float | None = None) -> list[Hit]:
+        """Scored hits, best first: each with its score and the fields that matched."""
+        if not text.strip():
+            raise m.UsageError("give words to search for")
+        exact = [p.code for p in self.resolve(text)]
+        hits = self.searcher().search(text, exact)
+        if min_score is not None:
+            hits = [h for h in hits if h.score >= min_score]
+        return hits[:limit] if limit else hits
+
     def search(self, text: str, limit: int | None = None) -> list[tuple[m.Point, float]]:
-        """Points ranked by how well the text matches, best first; typos still match by similarity.
-
-        Weights: a code or whole name counts most (someone who types "hegu" wants LI4), a word of
-        a name next, a word of the location, actions or indications least. A word that is only
-        similar (ratio >= 0.8, about one typo in five letters) earns its weight times the ratio
-        halved, so an exact word always outranks a near one.
-        """
-        words = [w for w in (codes_mod.toneless_key(x) for x in text.split()) if w]
-        if not words:
-            return []
-        exact = {p.code for p in self.resolve(text)}
-        scored = []
-        for code, raw in self._raws():
-            names = _name_words(raw)
-            body = _body_words(raw)
-            score = 100.0 if code in exact else 0.0
-            joined = codes_mod.toneless_key(text)
-            if joined and joined in {codes_mod.toneless_key(raw["pinyin"]), codes_mod.name_key(raw["english"])}:
-                score += 40
-            for w in words:
-                score += _word_score(w, names, 20.0) or _word_score(w, body, 5.0)
-            if score > 0:
-                scored.append((score, code))
-        scored.sort(key=lambda x: -x[0])  # stable: ties stay in WHO order
-        ranked = [(self.point(c), s) for s, c in scored]
-        return ranked[:limit] if limit else ranked
-
-
-def _words(texts: Iterable[str]) -> set[str]:
-    out = set()
-    for t in texts:
-        for w in t.replace("/", " ").replace("-", " ").split():
-            k = codes_mod.toneless_key(w)
-            if len(k) > 1:
-                out.add(k)
-    return out
-
-
-def _name_words(raw: dict[str, Any]) -> set[str]:
-    names = [raw["english"], *raw["aliases"], *raw.get("ambiguous_aliases", ())]
-    return _words(names) | {codes_mod.toneless_key(raw["pinyin"]), raw["code"].casefold().replace("-", "")}
-
-
-def _body_words(raw: dict[str, Any]) -> set[str]:
-    return _words([raw["location"], *raw["actions"], *raw["indications"]])
-
-
-def _word_score(word: str, pool: set[str], weight: float) -> float:
-    if word in pool:
-        return weight
-    if len(word) < 4:
-        return 0.0
-    best = 0.0
-    for cand in pool:
-        if abs(len(cand) - len(word)) > 2:
-            continue
-        r = difflib.SequenceMatcher(None, word, cand).ratio()
-        if r > best:
-            best = r
-    return weight * best / 2 if best >= 0.8 else 0.0
+        """Points ranked by how well the text matches, best first, with their scores (see acupoints.search)."""
+        return [(self.point(h.code), h.score) for h in self.search_hits(text, limit)]

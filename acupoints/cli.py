@@ -265,14 +265,14 @@ def _write(result: Any, fmt: StrEnum | None, output: str | None, force: bool, ch
     write(result, chosen, output, force=force)
 
 
-def _fields(fields: str | None) -> tuple[str, ...] | None:
+def _fields(fields: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...] | None:
     if not fields:
         return None
     from . import model as m
 
     chosen = tuple(f.strip() for f in fields.split(",") if f.strip())
     for f in chosen:
-        if f not in m.EXPORT_FIELDS:
+        if f not in m.EXPORT_FIELDS and f not in extra:
             import difflib
 
             close = difflib.get_close_matches(f, m.EXPORT_FIELDS, n=1)
@@ -356,12 +356,14 @@ def show(
 
       acupoints show LI4 -f json
     """
-    from . import rxfile
     from .results import PointPages
 
     catalog = _load(ctx)
-    saved = [t for t in points if rxfile.is_rx_file(t)]
+    # rxfile.is_rx_file, without importing rxfile for a plain lookup (show is the quickest command)
+    saved = [t for t in points if t.lower().endswith((".yaml", ".yml"))]
     if saved:  # a saved prescription shows as a prescription: points with their sides, pairs, flags, plan
+        from . import rxfile
+
         if len(points) > 1:
             raise errors.UsageError("show one saved prescription at a time, with no other points")
         _write(rxfile.SavedView(rxfile.read(saved[0]), catalog), fmt, output, force, RecordFormat)
@@ -450,27 +452,37 @@ def search(
     ctx: typer.Context,
     text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to look for.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
+    min_score: Annotated[
+        float | None, typer.Option("--min-score", metavar="SCORE", help="Only hits scoring at least this much.")
+    ] = None,
     fields: FieldsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Find points by code, name, location, action or indication, best match first.
+    """Find points by code, name, symptom, action, condition or location, best match first.
 
-    Typos are forgiven: 'zusnli' still finds ST36.
+    Symptoms and conditions are matched with their synonyms (shingles finds the PHN points);
+    typos are forgiven below exact matches ('zusnli' still finds ST36). -f json gives each hit's
+    score and the fields that matched.
 
     Examples:
 
-      acupoints search numbness toes
+      acupoints search numb toes
 
-      acupoints search 'knee pain' -n 5 -f json
+      acupoints search headache -n 5 -f json
+
+      acupoints search 'motion sickness' --min-score 5
     """
-    from .results import PointList
+    from .results import SEARCH_FIELDS, SearchResults
 
-    chosen = _fields(fields)
+    chosen = _fields(fields, extra=SEARCH_FIELDS)
+    catalog = _load(ctx)
     query = " ".join(text)
-    found = [p for p, _ in _load(ctx).search(query, limit=limit)]
-    _write(PointList(found, chosen, title=f"best matches for {query!r}"), fmt, output, force, RecordFormat)
+    hits = catalog.search_hits(query, limit=limit, min_score=min_score)
+    suggestions = catalog.searcher().suggest(query) if not hits else []
+    points = [catalog.point(h.code) for h in hits]
+    _write(SearchResults(points, hits, chosen, query, suggestions), fmt, output, force, RecordFormat)
 
 
 @app.command()

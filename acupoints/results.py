@@ -274,3 +274,46 @@ def finding_line(f: Any, catalog: Catalog, *, with_code: bool = True) -> str:
     missing = [i for i in f.sources if sources_text(catalog, [i]).split()[0] not in f.message]
     src = f" (sources: {sources_text(catalog, missing)})" if missing else ""
     return f"{where}{f.kind}: {f.message}{src}"
+
+
+class SearchResults(PointList):
+    """Search hits: the point records, each with its score and the fields that matched."""
+
+    def __init__(
+        self,
+        points: Sequence[Point],
+        hits: Sequence[Any],
+        fields: tuple[str, ...] | None,
+        query: str,
+        suggestions: Sequence[str] = (),
+    ) -> None:
+        self.hits = list(hits)
+        notes: tuple[Message, ...] = ()
+        if not self.hits:
+            tail = f"; the catalog has words like: {', '.join(suggestions)}" if suggestions else ""
+            notes = (Message(MessageKind.NOTE, f"no point matches {query!r}{tail}"),)
+        point_fields = tuple(f for f in fields if f not in SEARCH_FIELDS) if fields else None
+        super().__init__(points, point_fields, title=f"best matches for {query!r}", notes=notes)
+        self.asked = fields
+        if fields:
+            self.columns = fields
+
+    def _with_scores(self, records: list[dict[str, Any]], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+        out = []
+        for rec, hit in zip(records, self.hits, strict=True):
+            extra = {"score": hit.score, "matched": list(hit.matched)}
+            if fields:
+                rec = {f: (extra[f] if f in extra else rec[f]) for f in fields}
+            else:
+                rec = {**rec, **extra}
+            out.append(rec)
+        return out
+
+    def data(self) -> list[dict[str, Any]]:
+        return self._with_scores(point_records(self.points, None), self.asked)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self._with_scores(point_records(self.points, None), self.columns)
+
+
+SEARCH_FIELDS = ("score", "matched")

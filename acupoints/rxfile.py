@@ -8,17 +8,15 @@ a traceback and never a silent misreading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UsageError
-from .flags import Flags
-from .prescribe import SAVE_FORMAT, describe_plan
 from .results import NOTICE_MESSAGE, Message, MessageKind, Result
 
 if TYPE_CHECKING:
     from .catalog import Catalog
+    from .flags import Flags
 
 PAIR_SIDES = ("both", "left", "right")
 POINT_SIDES = ("both", "left", "right", "midline")
@@ -47,14 +45,14 @@ POINT_KEYS = frozenset({"code", "sides", "score", "reasons", "studies", "modalit
 PAIR_KEYS = frozenset({"points", "sides"})
 
 
-@dataclass(frozen=True)
-class SavedPoint:
+# NamedTuples, not dataclasses: `show ST36` imports this module to ask is_rx_file, and should not pay
+# for dataclasses or the flags.
+class SavedPoint(NamedTuple):
     code: str
     sides: str | None  # both, left, right or midline; None when the file does not say
 
 
-@dataclass(frozen=True)
-class SavedPrescription:
+class SavedPrescription(NamedTuple):
     path: str
     condition: str | None
     modality: str | None  # the modality asked for
@@ -67,6 +65,9 @@ class SavedPrescription:
     def point_texts(self) -> list[str]:
         """'CODE:side' for each point, as `check` reads them."""
         return [f"{p.code}:{p.sides}" if p.sides else p.code for p in self.points]
+
+
+SAVE_FORMAT = "acupoints-prescription/1"  # the same as prescribe.SAVE_FORMAT (a test keeps them equal)
 
 
 def is_rx_file(text: str) -> bool:
@@ -128,6 +129,7 @@ def _unknown(obj: dict[str, Any], allowed: frozenset[str], where: str) -> None:
 
 
 def _saved(path: str, data: Any) -> SavedPrescription:
+    from .flags import Flags
     from .model import MODALITIES
 
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
@@ -233,6 +235,8 @@ class SavedView(Result):
         return out
 
     def messages(self) -> list[Message]:
+        from .prescribe import describe_plan
+
         s = self.saved
         flags = [
             k.replace("_", "-") + (f" {', '.join(v)}" if isinstance(v, list) else "")

@@ -918,3 +918,28 @@ def check_plain_locations(
         else:
             out[code] = " ".join(text.split())
     return out, probs.sorted()
+
+
+def check_synonyms(data: Any, filename: str) -> tuple[list[list[str]], list[str]]:
+    """synonyms.yaml: `groups:`, a list of groups, each a list of at least two phrases."""
+    probs = Problems(filename)
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        probs.add(1, "file", "expected a mapping with a 'groups' list of synonym groups")
+        return [], probs.sorted()
+    out = []
+    for i, g in enumerate(groups, 1):
+        if not isinstance(g, list) or len(g) < 2 or not all(isinstance(t, str) and t.strip() for t in g):
+            probs.add(_line(data, "groups"), f"group {i}", "a group is a list of at least two words or phrases")
+            continue
+        out.append([str(t) for t in g])
+    includes = data.get("includes") or {}
+    if not isinstance(includes, dict):
+        probs.add(_line(data, "includes"), "includes", "includes maps a word to a list of narrower words")
+        includes = {}
+    for broad, narrow in includes.items():
+        if not isinstance(narrow, list) or not narrow or not all(isinstance(t, str) and t.strip() for t in narrow):
+            probs.add(_line(includes, broad), str(broad), "a word includes a list of at least one narrower word")
+            continue
+        out.append([">", str(broad), *[str(t) for t in narrow]])  # ">" marks a one-way group
+    return out, probs.sorted()

@@ -295,3 +295,9 @@ def test_pregnancy_leaves_out_the_abdomen_by_region(catalog):
     assert any(r.rule == "pregnancy-region" and "name regions, not points" in r.message for r in rulings)
     found = check(catalog, ["ST25"], flags=Flags(pregnant=True))
     assert any(f.kind == "pregnancy" and "who1999" in f.sources and f.effect == "exclude" for f in found)
+
+
+def test_the_saved_format_is_named_once():
+    from acupoints import prescribe, rxfile
+
+    assert rxfile.SAVE_FORMAT == prescribe.SAVE_FORMAT

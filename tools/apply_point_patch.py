@@ -4,8 +4,9 @@
 
 A patch maps a point code to changes: `add` (cautions to append), `replace` (a list of
 {kind, with}: the point's caution of that kind replaced), `remove_modalities`, `pinyin`,
-`hanzi`, `hanzi_simplified`, `add_aliases`. Other keys (`why`, `source`) are for the reviewer and ignored. Each
-point's block is rewritten in the file's own block style; every other line stays as it is.
+`hanzi`, `hanzi_simplified`, `add_aliases`, `indications` (the whole new list). Other keys
+(`why`, `source`) are for the reviewer and ignored. Each point's block is rewritten in the
+file's own block style; every other line stays as it is.
 Run `acupoints validate` afterwards. A contributor tool: not shipped in the wheel.
 """
 
@@ -88,6 +89,10 @@ def apply(patch: dict, text: str) -> str:
             span = _field_span(block, "aliases")
             assert span, code
             block[span[0] : span[1]] = [f"  aliases: {_scalar(aliases)}"]
+        if "indications" in change:
+            span = _field_span(block, "indications")
+            assert span, code
+            block[span[0] : span[1]] = ["  indications:"] + [f"  - {_scalar(x)}" for x in change["indications"]]
         if change.get("remove_modalities"):
             mods = [m for m in point["modalities"] if m not in change["remove_modalities"]]
             span = _field_span(block, "modalities")
