@@ -471,7 +471,7 @@ class Catalog:
         if not text.strip():
             raise m.UsageError("give words to search for")
         exact = [p.code for p in self.resolve(text)]
-        hits = self.searcher().search(text, exact)
+        hits = self.searcher().search(text, exact, None if min_score is not None else limit)
         if min_score is not None:
             hits = [h for h in hits if h.score >= min_score]
         return hits[:limit] if limit else hits
