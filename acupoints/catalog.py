@@ -108,7 +108,8 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
         except (KeyError, TypeError, ValueError):
             pass  # a damaged cache: read the files afresh
     data = parse_files(points_path, blobs)
-    _store.cache_save(cache_file, _for_cache(data))
+    if cache_file is not None:  # packing for the cache is work: none when there is no cache
+        _store.cache_save(cache_file, _for_cache(data))
     return _with_search_cache(Catalog(data, path=points_path), cache_file)
 
 
