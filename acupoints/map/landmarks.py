@@ -35,13 +35,32 @@ DRAWN: tuple[Drawn, ...] = (
         "patella",
         "patella",
         "ring",
-        (("patella-base-medial", "patella-base", "patella-base-lateral", "patella-lateral", "patella-apex", "patella-medial"),),
+        (
+            (
+                "patella-base-medial",
+                "patella-base",
+                "patella-base-lateral",
+                "patella-lateral",
+                "patella-apex",
+                "patella-medial",
+            ),
+        ),
     ),
-    Drawn("tibial-crest", "tibial crest (anterior border of the tibia)", "line", (("tibial-tuberosity", "tibial-crest-lower"),)),
+    Drawn(
+        "tibial-crest",
+        "tibial crest (anterior border of the tibia)",
+        "line",
+        (("tibial-tuberosity", "tibial-crest-lower"),),
+    ),
     Drawn("fibula-head", "head of the fibula", "dot", (("fibula-head",),)),
     Drawn("lateral-malleolus", "lateral malleolus", "dot", (("lateral-malleolus",),)),
     Drawn("medial-malleolus", "medial malleolus", "dot", (("medial-malleolus",),)),
-    Drawn("calcaneal-tendon", "calcaneal (Achilles) tendon", "line", (("calcaneal-tendon-top", "calcaneal-tendon-insertion"),)),
+    Drawn(
+        "calcaneal-tendon",
+        "calcaneal (Achilles) tendon",
+        "line",
+        (("calcaneal-tendon-top", "calcaneal-tendon-insertion"),),
+    ),
     Drawn(
         "popliteal-crease",
         "popliteal crease",
@@ -60,8 +79,18 @@ DRAWN: tuple[Drawn, ...] = (
     Drawn("metatarsal-4", "4th metatarsal", "line", (("metatarsal4-base", "toe4-mtp"),)),
     Drawn("metatarsal-5", "5th metatarsal", "line", (("metatarsal5-base", "toe5-mtp"),)),
     # upper limb
-    Drawn("cubital-crease", "cubital crease", "line", (("cubital-crease-lateral", "cubital-crease", "cubital-crease-medial"),)),
-    Drawn("wrist-crease", "palmar wrist crease", "line", (("wrist-crease-lateral", "wrist-crease", "wrist-crease-medial"),)),
+    Drawn(
+        "cubital-crease",
+        "cubital crease",
+        "line",
+        (("cubital-crease-lateral", "cubital-crease", "cubital-crease-medial"),),
+    ),
+    Drawn(
+        "wrist-crease",
+        "palmar wrist crease",
+        "line",
+        (("wrist-crease-lateral", "wrist-crease", "wrist-crease-medial"),),
+    ),
     Drawn(
         "dorsal-wrist-crease",
         "dorsal wrist crease",
@@ -89,21 +118,34 @@ DRAWN: tuple[Drawn, ...] = (
         (("sternum-top-edge", "sternum-lower-edge", "~sternum-lower-edge", "~sternum-top-edge"),),
         midline=True,
     ),
-    Drawn("xiphoid", "xiphoid process", "line", (("sternum-lower-edge", "xiphoid-tip", "~sternum-lower-edge"),), midline=True),
+    Drawn(
+        "xiphoid",
+        "xiphoid process",
+        "line",
+        (("sternum-lower-edge", "xiphoid-tip", "~sternum-lower-edge"),),
+        midline=True,
+    ),
     Drawn(
         "costal-margin",
         "costal margin",
         "line",
         (("xiphisternal-junction", "costal-margin-1", "costal-margin-2", "costal-margin-3", "costal-margin-4"),),
     ),
-    Drawn("scapula-spine", "spine of the scapula", "line", (("scapula-spine-root", "scapula-spine-middle", "acromial-angle"),)),
+    Drawn(
+        "scapula-spine",
+        "spine of the scapula",
+        "line",
+        (("scapula-spine-root", "scapula-spine-middle", "acromial-angle"),),
+    ),
     Drawn(
         "scapula-medial-border",
         "medial border of the scapula",
         "line",
         (("scapula-superior-angle", "scapula-spine-root", "scapula-medial-border-lower", "scapula-inferior-angle"),),
     ),
-    Drawn("scapula-inferior-angle", "inferior angle of the scapula (level of T7)", "dot", (("scapula-inferior-angle",),)),
+    Drawn(
+        "scapula-inferior-angle", "inferior angle of the scapula (level of T7)", "dot", (("scapula-inferior-angle",),)
+    ),
     *(
         Drawn(f"spinous-{lv}", f"spinous process of {lv}", "dot", ((f"spinous-{lv}",),), midline=True, label=lv)
         for lv in ("C7", "T3", "T7", "L2", "L4")
@@ -138,10 +180,27 @@ DRAWN: tuple[Drawn, ...] = (
         "jaw",
         "lower border of the jaw (mandible)",
         "line",
-        (("jaw-condyle", "mandible-angle", "chin-side", "chin", "~chin-side", "~mandible-angle", "~jaw-condyle"),),
+        (
+            (
+                "jaw-condyle",
+                "jaw-ramus",
+                "mandible-angle",
+                "chin-side",
+                "chin",
+                "~chin-side",
+                "~mandible-angle",
+                "~jaw-ramus",
+                "~jaw-condyle",
+            ),
+        ),
         midline=True,
     ),
-    Drawn("ear", "ear (auricle)", "ring", (("ear-apex", "ear-front-top", "tragus", "earlobe", "ear-back-lower", "ear-back"),)),
+    Drawn(
+        "ear",
+        "ear (auricle)",
+        "ring",
+        (("ear-apex", "ear-front-top", "tragus", "earlobe", "ear-back-lower", "ear-back"),),
+    ),
     Drawn(
         "anterior-hairline",
         "anterior hairline",
