@@ -659,3 +659,97 @@ def test_the_python_api_draws_a_chart(catalog):
     root = ET.fromstring(to_svg(ch, title="t", notice="n"))
     li4 = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "pt-LI4")
     assert {c.get("data-side") for c in li4.findall(f"{SVG}circle")} == {"left"}
+
+
+# -- the drawn landmarks -------------------------------------------------------------------------
+NAMED_LANDMARKS = {
+    "patella", "tibial-crest", "fibula-head", "medial-malleolus", "lateral-malleolus", "calcaneal-tendon",
+    "navel", "nipple", "clavicle", "sternum", "xiphoid", "costal-margin", "scapula-spine",
+    "scapula-inferior-angle", "spinous-C7", "spinous-T3", "spinous-T7", "spinous-L2", "spinous-L4",
+    "spinous-S1", "iliac-crest", "greater-trochanter", "cubital-crease", "popliteal-crease", "wrist-crease",
+    "dorsal-wrist-crease", "thumb", "index-finger", "middle-finger", "ring-finger", "little-finger",
+    "metacarpal-1", "metacarpal-2", "metacarpal-3", "metacarpal-4", "metacarpal-5", "big-toe", "toe-2",
+    "toe-3", "toe-4", "toe-5", "metatarsal-1", "metatarsal-2", "metatarsal-3", "metatarsal-4",
+    "metatarsal-5", "eye", "brow", "nose", "mouth", "ear", "anterior-hairline", "posterior-hairline",
+    "mastoid-process", "external-occipital-protuberance", "jaw",
+}  # fmt: skip
+
+
+def _sketch(view, name, side=None, panel=None):
+    for i, pn in enumerate(view.panels):
+        if panel is not None and i != panel:
+            continue
+        for sk in pn.landmarks:
+            if sk.id == name and (side is None or sk.side == side):
+                return pn, sk
+    raise AssertionError(f"{name} not drawn on {view.name}")
+
+
+def test_every_named_landmark_is_drawn_as_its_own_group(pos, catalog):
+    from acupoints.map.svg import to_svg
+
+    ch = chart.make_chart([(catalog.get("ST36"), None)], pos, views=list(chart.VIEW_NAMES))
+    root = ET.fromstring(to_svg(ch, title="t", notice="n"))
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("class") == "landmark"}
+    assert NAMED_LANDMARKS <= {i.removeprefix("lm-") for i in groups}
+    for gid, g in groups.items():
+        assert gid.startswith("lm-") and g.find(f"{SVG}title").text  # named, for a tooltip
+        assert len(g) > 1  # and drawn
+    ids = [g.get("id") for g in root.iter() if g.get("id")]
+    assert len(ids) == len(set(ids))
+    # under the points: every landmark group comes before the points
+    order = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("id") in ("landmarks", "points")]
+    assert order == ["landmarks", "points"]
+
+
+def test_ki1_lies_between_the_2nd_and_3rd_toes_a_third_of_the_way_to_the_heel(pos):
+    view = chart.project_view(pos, "sole", pos.sites("KI1"))
+    for i, pn in enumerate(view.panels):
+        mk = next(m for m in pn.marks if m.code == "KI1")
+        toe2 = _sketch(view, "toe-2", pn.side, i)[1].segments[0][0][0]
+        toe3 = _sketch(view, "toe-3", pn.side, i)[1].segments[0][0][0]
+        assert min(toe2, toe3) < mk.x < max(toe2, toe3)
+        assert abs(mk.x - (toe2 + toe3) / 2) < 0.25 * abs(toe3 - toe2) + 0.05
+    foot = pos.parts["foot"]
+    web, heel, ki1 = (foot.locate("foot", pos.where(n).point)[1] for n in ("sole-web-2-3", "heel-back", "KI1"))
+    assert (web - ki1) / (web - heel) == pytest.approx(1 / 3, abs=0.01)
+
+
+def test_st36_a_finger_breadth_lateral_to_the_tibial_crest_on_the_front(pos):
+    view = chart.project_view(pos, "front", pos.sites("ST36"))
+    (pn,) = view.panels
+    for mk in pn.marks:
+        sign = 1 if mk.side == "left" else -1
+        _, crest = _sketch(view, "tibial-crest", mk.side)
+        line = crest.segments[0]
+        near = min(line, key=lambda p: abs(p[1] - mk.y))
+        assert abs(near[1] - mk.y) < 0.3
+        assert 0.4 <= sign * (mk.x - near[0]) <= 1.2  # lateral of the crest, by about a finger
+        leg = next(o for o in pn.outlines if o.part == "leg" and o.side == mk.side)
+        edge = max(sign * x for x, y in leg.points if abs(y - mk.y) < 1.5)
+        assert edge - sign * mk.x > 0.7  # well inside the outer edge of the shin
+
+
+def test_face_features_where_the_head_points_expect_them(pos):
+    codes = ("EX-HN3", "ST6", "BL2", "TE23")
+    view = chart.project_view(pos, "head", [s for c in codes for s in pos.sites(c)])
+    front, side = view.panels[0], view.panels[1]
+    yintang = next(m for m in front.marks if m.code == "EX-HN3")
+    brows = [sk for sk in front.landmarks if sk.id == "brow"]
+    assert {sk.side for sk in brows} == {"left", "right"}
+    for sk in brows:  # Yintang between the brows, at their height
+        xs = [x for x, _ in sk.segments[0]]
+        ys = [y for _, y in sk.segments[0]]
+        assert (min(xs) > yintang.x) == (sk.side == "left") and min(ys) - 0.4 < yintang.y < max(ys) + 0.4
+    # ST6 on the face in the side view: above the jaw line, in front of the jaw's angle
+    st6 = next(m for m in side.marks if m.code == "ST6")
+    _, jaw = _sketch(view, "jaw", None, 1)
+    pts = [p for seg in jaw.segments for p in seg]
+    angle = min(pts, key=lambda p: p[0])
+    assert st6.x > angle[0]
+    below = [p for p in pts if abs(p[0] - st6.x) < 0.4 and p[1] <= angle[1] + 0.05]  # the lower border
+    assert below and all(st6.y > y + 0.3 for _, y in below)
+    behind = [p for p in pts if abs(p[1] - st6.y) < 0.2 and p[0] < 2.0]  # the back border of the ramus
+    assert behind and all(st6.x > x + 0.2 for x, _ in behind)
+    ear = [p for seg in _sketch(view, "ear", "right", 1)[1].segments for p in seg]
+    assert st6.y < min(y for _, y in ear)  # below the ear

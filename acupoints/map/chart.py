@@ -166,12 +166,24 @@ class Outline(NamedTuple):
     depth: float
 
 
+class Sketch(NamedTuple):
+    """A landmark as the view sees it: runs of screen points where it faces the camera."""
+
+    id: str
+    title: str
+    kind: str  # dot, line, ring or digit (see landmarks.py)
+    side: str | None  # left, right, or None for a shape drawn once on the midline
+    label: str
+    segments: list[list[tuple[float, float]]]
+
+
 class Panel(NamedTuple):
     side: str | None
     outlines: list[Outline]
     guides: list[list[tuple[float, float]]]
     marks: list[Mark]
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in screen cun
+    landmarks: tuple[Sketch, ...] = ()  # drawn under the points, light
 
 
 class View(NamedTuple):
@@ -265,14 +277,21 @@ def _site_key(site: Site, positions: Positions) -> tuple[str, str | None]:
 
 
 def _visible(site: Site, key: tuple[str, str | None], spec: PanelSpec, pr: _Projected) -> tuple[float, float] | None:
-    if key not in pr.parts:
-        return None
     clip = spec.clip.get(site.part)
     if clip and not clip[0] - 0.01 <= site.y <= clip[1] + 0.01:
         return None
-    if pr.camera.facing(site.normal) < FACING:
+    return _seen(site.point, site.normal, key, pr, FACING)
+
+
+def _seen(
+    point: b.Vec, normal: b.Vec, key: tuple[str, str | None], pr: _Projected, facing: float
+) -> tuple[float, float] | None:
+    """Screen place of a surface point of part `key`, or None if it faces away or lies hidden."""
+    if key not in pr.parts:
         return None
-    x, y, depth = pr.camera.project(site.point)
+    if pr.camera.facing(normal) < facing:
+        return None
+    x, y, depth = pr.camera.project(point)
     for other, (proj, poly) in pr.parts.items():
         if other == key or not b.inside(poly, x, y, margin=-0.15):
             continue
@@ -314,7 +333,8 @@ def _panel(positions: Positions, spec: PanelSpec, sites: Sequence[Site]) -> Pane
         for (part, side), (proj, poly) in pr.parts.items()
         if len(poly) >= 3
     ]
-    outlines.sort(key=lambda o: -o.depth)  # far first: painter's order
+    # far first: painter's order; the head last, since the jaw and the occiput overhang the neck
+    outlines.sort(key=lambda o: (o.part == "head", -o.depth))
     marks = []
     for site in sites:
         key = _site_key(site, positions)
@@ -323,7 +343,103 @@ def _panel(positions: Positions, spec: PanelSpec, sites: Sequence[Site]) -> Pane
             marks.append(Mark(site.code, site.index, site.side, site.part, seen[0], seen[1]))
     xs = [x for o in outlines for x, _ in o.points] or [0.0]
     ys = [y for o in outlines for _, y in o.points] or [0.0]
-    return Panel(spec.side, outlines, _guides(positions, spec, pr), marks, (min(xs), min(ys), max(xs), max(ys)))
+    box = (min(xs), min(ys), max(xs), max(ys))
+    return Panel(spec.side, outlines, _guides(positions, spec, pr), marks, box, _sketches(positions, spec, pr))
+
+
+LANDMARK_FACING = 0.08  # a landmark line may run closer to the silhouette than a point
+
+
+def _sketches(positions: Positions, spec: PanelSpec, pr: _Projected) -> tuple[Sketch, ...]:
+    """The drawn landmarks (landmarks.py) where this panel sees them."""
+    out = []
+    for d, side, paths in _landmark_samples(positions):
+        segments: list[list[tuple[float, float]]] = []
+        for path in paths:
+            run: list[tuple[float, float]] = []
+            for part, key_side, y, point, normal in path:
+                clip = spec.clip.get(part)
+                seen = None
+                if not clip or clip[0] - 0.01 <= y <= clip[1] + 0.01:
+                    seen = _seen(point, normal, (part, key_side), pr, LANDMARK_FACING)
+                if seen:
+                    run.append(seen)
+                elif run:
+                    segments.append(run)
+                    run = []
+            if run:
+                segments.append(run)
+        if d.kind != "dot":
+            segments = [r for r in segments if len(r) > 1]
+        if segments:
+            out.append(Sketch(d.id, d.title, d.kind, side, d.label, segments))
+    return tuple(out)
+
+
+_Sample = tuple[str, str | None, float, b.Vec, b.Vec]  # part, its side (None on the midline), chart y, point, normal
+_LANDMARKS: dict[int, tuple[Positions, list[tuple[Any, str | None, list[list[_Sample]]]]]] = {}
+STEP = 0.3  # cun between the samples of a landmark line
+
+
+def _landmark_samples(positions: Positions) -> list[tuple[Any, str | None, list[list[_Sample]]]]:
+    """Every drawn landmark's places on the body, sampled along its lines, once per positions."""
+    key = id(positions)
+    if key in _LANDMARKS:
+        return _LANDMARKS[key][1]
+    from .landmarks import DRAWN
+
+    out: list[tuple[Any, str | None, list[list[_Sample]]]] = []
+    for d in DRAWN:
+        try:
+            anchors = [[_anchor(positions, n) for n in path] for path in d.paths]
+        except KeyError:
+            continue  # a positions file without these landmarks: draw what it has
+        for side in (None,) if d.midline else ("left", "right"):
+            paths = []
+            for path in anchors:
+                closed = d.kind == "ring" and len(path) > 2
+                pts: list[_Sample] = []
+                seq = [*path, path[0]] if closed else path
+                if len(seq) == 1:
+                    pts.append(_sample(positions, seq[0][0], seq[0][1], side))
+                last = len(seq) - 2
+                for k, ((pa, a), (pb, c)) in enumerate(zip(seq, seq[1:], strict=False)):
+                    n = max(1, math.ceil(math.dist(a, c) / STEP))
+                    for i in range(n + (1 if k == last and not closed else 0)):
+                        t = i / n
+                        p = b.add(a, b.mul(b.sub(c, a), t))
+                        pts.append(_sample(positions, pa if t < 0.5 else pb, p, side))
+                paths.append(pts)
+            out.append((d, side, paths))
+    _LANDMARKS[key] = (positions, out)
+    return out
+
+
+def _anchor(positions: Positions, name: str) -> tuple[str, b.Vec]:
+    """(part, left-side point) of a named place; `~name` is its right-side twin."""
+    twin = name.startswith("~")
+    part, _, _, _ = positions.chart_of(name.lstrip("~"))
+    p = positions.where(name.lstrip("~")).point
+    return part, b.mirror(p) if twin else p
+
+
+def _sample(positions: Positions, part: str, p: b.Vec, side: str | None) -> _Sample:
+    """The surface point of `part` nearest p (a left-side place), mirrored for the right side."""
+    obj = positions.parts[part]
+    q = p  # the left-side place: the parts are built for the left
+    if isinstance(obj, b.Tube):
+        u, y = obj.locate(obj.name, q)
+        s = obj.at(obj.name, u, y)
+    else:
+        assert isinstance(obj, b.Head)
+        rx, ry, rz = obj.radii
+        r = b.sub(q, obj.centre)
+        d = b.norm((r[0] / rx, r[1] / ry, r[2] / rz))
+        s = b.Surface(b.add(obj.centre, (d[0] * rx, d[1] * ry, d[2] * rz)), b.norm((d[0] / rx, d[1] / ry, d[2] / rz)))
+        y = 0.0
+    point, normal = (b.mirror(s.point), b.mirror(s.normal)) if side == "right" else (s.point, s.normal)
+    key_side = None if obj.midline else (side or "left")
+    return part, key_side, y, point, normal
 
 
 def project_view(positions: Positions, name: str, sites: Sequence[Site]) -> View:

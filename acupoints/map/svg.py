@@ -12,6 +12,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from .chart import Chart, Panel, View
+from .landmarks_svg import landmarks_svg
 from .palette import colour
 
 BODY_FILL = "#f4ece2"
@@ -96,6 +97,7 @@ def to_svg(chart: Chart, *, title: str, notice: str, width: float = 1000.0) -> s
                     f'<polyline class="guide" points="{pts}" fill="none" stroke="{BODY_STROKE}" stroke-width="0.8"/>'
                 )
         out.append("</g>")
+    out += landmarks_svg(lay)
     # the points: one group each, markers on every view
     entries = {e.code: e for e in chart.entries}
     placed_labels: list[tuple[float, float, float, float]] = []
