@@ -841,6 +841,16 @@ def map_(
             "leg-inner, foot-top, sole. Default: every view that shows a chosen point.",
         ),
     ] = [],  # noqa: B006
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every point of the catalog (409 on the shipped one).")
+    ] = False,
+    channels: Annotated[
+        bool,
+        typer.Option(
+            "--channels",
+            help="Draw the channel line of each charted point's channel (--meridian draws its own channels anyway).",
+        ),
+    ] = False,
     fmt: Annotated[
         MapFormat | None,
         typer.Option(
@@ -865,9 +875,10 @@ def map_(
 ) -> None:
     """Show where points are: a chart with each point marked on every view that shows it.
 
-    Points come from the arguments, --condition, --meridian or a saved prescription. With -o
-    chart.svg an SVG chart (points coloured by channel, labelled with their codes, a legend);
-    without it, a small preview in the terminal.
+    Points come from the arguments, --condition, --meridian, --all or a saved prescription.
+    With -o chart.svg an SVG chart (points coloured by channel, labelled with their codes, a
+    legend; each --meridian channel drawn as a line through its points); without it, a small
+    preview in the terminal.
 
     Examples:
 
@@ -878,19 +889,24 @@ def map_(
       acupoints map rx.yaml -o rx-chart.svg
 
       acupoints map --meridian ST --view front -f json
+
+      acupoints map --all --channels -o atlas.svg
     """
     from .map.report import gather, make_report
 
     catalog = _load(ctx)
     try:
-        chosen = gather(catalog, points or [], condition, meridian)
+        chosen = gather(catalog, points or [], condition, meridian, everything)
     except errors.UsageError as exc:
         if "name points" not in str(exc):
             raise
         raise errors.UsageError(
-            "name points, or give --condition, --meridian or a saved prescription (see: acupoints map --help)"
+            "name points, or give --condition, --meridian, --all or a saved prescription (see: acupoints map --help)"
         ) from None
-    _write(make_report(catalog, chosen, view), fmt, output, force, MapFormat)
+    lines = [p.meridian for p in catalog.filter(meridian=meridian)] if meridian else []
+    if channels:
+        lines += [catalog.point(c).meridian for c in chosen]
+    _write(make_report(catalog, chosen, view, lines), fmt, output, force, MapFormat)
 
 
 @app.command()

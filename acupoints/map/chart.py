@@ -17,6 +17,7 @@ from .positions import Positions, Site
 
 ELEVATION = 12.0  # the overviews look down a little, so the top of the foot shows from the front
 FACING = 0.25  # how squarely a site must face the camera to be drawn (cosine of the angle)
+JUMP = 12.0  # a channel line breaks between points this many cun apart on a view (BL40 to BL41)
 
 
 class PanelSpec(NamedTuple):
@@ -184,6 +185,16 @@ class Panel(NamedTuple):
     marks: list[Mark]
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in screen cun
     landmarks: tuple[Sketch, ...] = ()  # drawn under the points, light
+    channels: tuple[ChannelPath, ...] = ()  # channel lines through this panel, drawn under the marks
+
+
+class ChannelPath(NamedTuple):
+    """A run of a channel's points in WHO order, all seen on one panel and one side."""
+
+    channel: str  # the meridian code, e.g. "ST"
+    side: str  # left, right or midline
+    codes: tuple[str, ...]
+    points: tuple[tuple[float, float], ...]  # screen cun, as the marks
 
 
 class View(NamedTuple):
@@ -326,7 +337,41 @@ def _guides(positions: Positions, spec: PanelSpec, pr: _Projected) -> list[list[
     return out
 
 
-def _panel(positions: Positions, spec: PanelSpec, sites: Sequence[Site]) -> Panel:
+def _channel_paths(
+    positions: Positions, spec: PanelSpec, pr: _Projected, channels: Sequence[tuple[str, Sequence[str]]]
+) -> tuple[ChannelPath, ...]:
+    """Each channel as lines through its points in the order given (WHO order), on each side,
+    broken wherever a point is not placed or not seen on this panel, or the next point is more
+    than JUMP cun away (where WHO's numbering turns back, as from BL40 up to BL41)."""
+    out: list[ChannelPath] = []
+    for channel, codes in channels:
+        seen_runs: set[tuple[str, tuple[str, ...]]] = set()
+        for side in ("left", "right"):
+            run: list[tuple[str, tuple[float, float]]] = []
+            runs: list[list[tuple[str, tuple[float, float]]]] = []
+            for code in codes:
+                site = next((s for s in positions.sites(code) if s.side in (side, "midline")), None)
+                xy = _visible(site, _site_key(site, positions), spec, pr) if site else None
+                if xy is None or (run and math.dist(run[-1][1], xy) > JUMP):
+                    runs.append(run)
+                    run = []
+                if xy is not None:
+                    run.append((code, xy))
+            runs.append(run)
+            for r in runs:
+                run_codes = tuple(c for c, _ in r)
+                midline = all(s.side == "midline" for c in run_codes for s in positions.sites(c)[:1])
+                key = ("midline" if midline else side, run_codes)
+                if len(r) < 2 or key in seen_runs:
+                    continue
+                seen_runs.add(key)
+                out.append(ChannelPath(channel, key[0], run_codes, tuple(xy for _, xy in r)))
+    return tuple(out)
+
+
+def _panel(
+    positions: Positions, spec: PanelSpec, sites: Sequence[Site], channels: Sequence[tuple[str, Sequence[str]]] = ()
+) -> Panel:
     pr = _project_panel(positions, spec)
     outlines = [
         Outline(part, side, poly, sum(d for _, _, d in proj) / max(len(proj), 1))
@@ -344,7 +389,15 @@ def _panel(positions: Positions, spec: PanelSpec, sites: Sequence[Site]) -> Pane
     xs = [x for o in outlines for x, _ in o.points] or [0.0]
     ys = [y for o in outlines for _, y in o.points] or [0.0]
     box = (min(xs), min(ys), max(xs), max(ys))
-    return Panel(spec.side, outlines, _guides(positions, spec, pr), marks, box, _sketches(positions, spec, pr))
+    return Panel(
+        spec.side,
+        outlines,
+        _guides(positions, spec, pr),
+        marks,
+        box,
+        _sketches(positions, spec, pr),
+        _channel_paths(positions, spec, pr, channels),
+    )
 
 
 LANDMARK_FACING = 0.08  # a landmark line may run closer to the silhouette than a point
@@ -442,9 +495,12 @@ def _sample(positions: Positions, part: str, p: b.Vec, side: str | None) -> _Sam
     return part, key_side, y, point, normal
 
 
-def project_view(positions: Positions, name: str, sites: Sequence[Site]) -> View:
+def project_view(
+    positions: Positions, name: str, sites: Sequence[Site], channels: Sequence[tuple[str, Sequence[str]]] = ()
+) -> View:
+    """A view of the sites; `channels` are (meridian, its point codes in WHO order) to draw as lines."""
     spec = VIEWS[name]
-    return View(spec.name, spec.title, spec.overview, [_panel(positions, p, sites) for p in spec.panels])
+    return View(spec.name, spec.title, spec.overview, [_panel(positions, p, sites, channels) for p in spec.panels])
 
 
 def choose_sites(positions: Positions, code: str, sides: Iterable[str] | None = None) -> list[Site]:
@@ -457,8 +513,10 @@ def make_chart(
     points: Sequence[tuple[Any, Iterable[str] | None]],
     positions: Positions,
     views: Sequence[str] | None = None,
+    channels: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> Chart:
-    """The chart of (point, sides) pairs: sides None for every side, or e.g. {'left'}.
+    """The chart of (point, sides) pairs: sides None for every side, or e.g. {'left'}; `channels`
+    are (meridian, its point codes in WHO order) drawn as lines through those points.
 
     Without `views`, every overview and close-up that shows at least one chosen point (the
     front view when none does).
@@ -469,7 +527,7 @@ def make_chart(
     ]
     sites = [s for _, ss in chosen for s in ss]
     names = list(views) if views else list(VIEW_NAMES)
-    projected = [project_view(positions, n, sites) for n in names]
+    projected = [project_view(positions, n, sites, channels) for n in names]
     if not views:
         kept = [v for v in projected if any(pn.marks for pn in v.panels)]
         projected = kept or [v for v in projected if v.name == "front"]

@@ -21,9 +21,10 @@ def _f(v: float) -> str:
 def landmarks_svg(lay: Any) -> list[str]:
     """SVG lines for the landmarks of every panel placed by the layout (svg._Layout)."""
     groups: dict[str, tuple[str, list[str]]] = {}
-    for view, _x, top, _scale, panels in lay.places:
+    for view, _x, top, panels in lay.places:
         small = 0.75 if view.overview else 1.0
-        for panel, left, scale in panels:
+        for panel, left, placed in panels:
+            scale = placed.scale
             for sk in panel.landmarks:
                 title, body = groups.setdefault(sk.id, (sk.title, []))
                 attrs = f"data-view={quoteattr(view.name)} data-side={quoteattr(sk.side or 'midline')}"

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 
 def gather(
-    catalog: Catalog, texts: list[str], conditions: list[str], meridians: list[str]
+    catalog: Catalog, texts: list[str], conditions: list[str], meridians: list[str], everything: bool = False
 ) -> dict[str, set[str] | None]:
-    """code -> the sides to draw (None: every side), in the order asked. A saved prescription's
-    point kept to one side is drawn on that side only."""
+    """code -> the sides to draw (None: every side), in the order asked; `everything` adds every
+    point of the catalog. A saved prescription's point kept to one side is drawn on that side only."""
     from acupoints import rxfile
 
     chosen: dict[str, set[str] | None] = {}
@@ -33,6 +33,9 @@ def gather(
             chosen.setdefault(catalog.lookup(text).code, None)
     if conditions or meridians:
         for p in catalog.filter(condition=conditions, meridian=meridians):
+            chosen.setdefault(p.code, None)
+    if everything:
+        for p in catalog.points:
             chosen.setdefault(p.code, None)
     if not chosen:
         raise UsageError("name points, or give a condition, a channel or a saved prescription")
@@ -67,11 +70,33 @@ class ChartReport(Result):
         return [*self.warnings(), NOTICE_MESSAGE]
 
 
-def make_report(catalog: Catalog, chosen: dict[str, set[str] | None], views: list[str] | None = None) -> ChartReport:
+def channel_lines(catalog: Catalog, meridians: list[str]) -> list[tuple[str, list[str]]]:
+    """(channel, its point codes in WHO order) for each channel named; the extra points (EX) are
+    no channel and have no line."""
+    out = []
+    for mer in dict.fromkeys(meridians):
+        points = sorted((p for p in catalog.points if p.meridian == mer), key=lambda p: p.number)
+        if mer != "EX" and len(points) > 1:
+            out.append((mer, [p.code for p in points]))
+    return out
+
+
+def make_report(
+    catalog: Catalog,
+    chosen: dict[str, set[str] | None],
+    views: list[str] | None = None,
+    channels: list[str] | None = None,
+) -> ChartReport:
+    """The chart of the chosen points; `channels` (meridian codes) are drawn as lines."""
     from acupoints.map.chart import check_views, make_chart
 
     check_views(views or [])
-    chart = make_chart([(catalog.point(c), s) for c, s in chosen.items()], catalog.positions(), views or None)
+    chart = make_chart(
+        [(catalog.point(c), s) for c, s in chosen.items()],
+        catalog.positions(),
+        views or None,
+        channel_lines(catalog, channels or []),
+    )
     names = list(chosen)
     title = "acupoints: " + (", ".join(names) if len(names) <= 8 else f"{len(names)} points")
     return ChartReport(chart, title)
