@@ -215,7 +215,10 @@ class SavedView(Result):
         self.saved, self.catalog = saved, catalog
 
     def data(self) -> dict[str, Any]:
-        return dict(self.saved.data)
+        from ._store import plain
+
+        out: dict[str, Any] = plain(self.saved.data)  # the file's mappings as plain dicts, for any writer
+        return out
 
     def rows(self) -> list[dict[str, Any]]:
         by_code = {p.get("code"): p for p in self.saved.data.get("points") or [] if isinstance(p, dict)}

@@ -301,3 +301,16 @@ def test_the_saved_format_is_named_once():
     from acupoints import prescribe, rxfile
 
     assert rxfile.SAVE_FORMAT == prescribe.SAVE_FORMAT
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "csv", "yaml"])
+def test_show_a_saved_prescription_in_every_format(cli, tmp_path, fmt):
+    path = _saved(cli, tmp_path, "--condition", "CIPN", "--lymphoedema", "left-arm")
+    code, out, err = cli("show", str(path), "-f", fmt)
+    assert code == 0 and out, err
+    assert "LI4" in out and ("right" in out)  # the points with their sides
+    if fmt in ("json", "yaml"):
+        data = json.loads(out) if fmt == "json" else yaml.safe_load(out)
+        assert data["condition"] == "CIPN" and data["flags"]["lymphoedema"] == ["left-arm"]
+    else:
+        assert "Saved prescription" in out + err and "not medical advice" in out + err

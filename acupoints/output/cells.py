@@ -38,7 +38,7 @@ def human(field: str, value: Any) -> str:
         return "\n".join(m.Category(c["kind"], c.get("of"), c.get("partner")).describe() for c in value)
     if field == "conditions":
         return "\n".join(f"{k}: {', '.join(v)}" for k, v in value.items())
-    if field == "cautions":
+    if field == "cautions" and all(isinstance(c, dict) for c in value):
         return "\n".join(f"{c['kind']}: {c['text']} [{', '.join(c['sources'])}]" for c in value)
     if isinstance(value, list | tuple):
         return "\n".join(" ".join(str(v).split()) for v in value)

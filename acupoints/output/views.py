@@ -16,7 +16,30 @@ def table(result: Result) -> Any:
         view = VIEWS.get(cls.__name__)
         if view is not None:
             return view(result)
-    raise TypeError(f"no table view for {type(result).__name__}")  # a programming error, not a user's
+    return _records(result)
+
+
+def _records(result: Result) -> Any:
+    """Any result without a view of its own: its messages, then its records as a table."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from acupoints.results import MessageKind
+
+    head = [Text(m.text, style="bold cyan") for m in result.messages() if m.kind is MessageKind.HEADING]
+    t = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    for c in result.columns:
+        t.add_column(c, no_wrap=c == "code", style="bold cyan" if c == "code" else None)
+    for r in result.rows():
+        t.add_row(*(human(c, r.get(c)) for c in result.columns))
+    rest = [
+        Text(f"{m.kind.value}: {m.text}", style="dim" if m.kind is MessageKind.NOTICE else "")
+        for m in result.messages()
+        if m.kind is not MessageKind.HEADING
+    ]
+    return Group(*head, t, *rest)
 
 
 def _points_table(rows: list[dict[str, Any]], cols: Sequence[str], *, title: str = "") -> Any:
