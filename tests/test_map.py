@@ -120,6 +120,28 @@ def test_the_proportional_cun_of_the_standard(pos):
     assert head("anterior-hairline")[3] - head("glabella")[3] == 3
 
 
+def test_the_head_is_9_cun_across_at_the_mastoids_and_the_forehead_hairline_corners(pos):
+    """WHO: between the two mastoid processes 9 B-cun, between the two corners of the forehead
+    hairline (ST8 to ST8) 9 B-cun. Measured round the head in the head chart's lateral cun (t),
+    the unit every 'N B-cun lateral to the midline' on the head is drawn in, as a tape laid across
+    the back of the head from one mastoid tip to the other (and across the forehead from ST8 to
+    ST8): |t| of the left site plus |t| of the right. A straight chord has no cun on the head,
+    whose lateral cun is an angle round it."""
+    head = pos.parts["head"]
+
+    def across(p: body.Vec) -> float:
+        left, right = head.locate("head", p)[0], head.locate("head", body.mirror(p))[0]
+        assert left > 0 > right
+        return left - right
+
+    assert across(pos.where("mastoid-tip").point) == pytest.approx(9, abs=0.2)
+    st8 = pos.sites("ST8")
+    assert {s.side for s in st8} == {"left", "right"}
+    assert abs(st8[0].u) + abs(st8[1].u) == pytest.approx(9, abs=0.2)  # as placed on the chart
+    assert across(st8[0].point) == pytest.approx(9, abs=0.2)  # and as measured on the drawing
+    assert across(pos.where("forehead-hairline-corner").point) == pytest.approx(9, abs=0.2)
+
+
 # Landmarks the catalog's location texts measure from, as they are named there.
 TEXT_LANDMARKS = {
     "umbilicus": "umbilicus",
