@@ -30,8 +30,6 @@ _CLICK_ERRORS = {c.__name__: c for c in typer.BadParameter.__mro__}
 ClickException: type[Exception] = _CLICK_ERRORS["ClickException"]
 ClickUsageError: type[Exception] = _CLICK_ERRORS["UsageError"]
 
-Format = RecordFormat  # the name older code and docs use
-
 
 class Vocabulary(StrEnum):
     region = "region"

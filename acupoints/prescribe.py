@@ -396,7 +396,7 @@ def prescribe(
             notes.append(f"No point is left: no {condition} study used a point in the regions asked for.")
         else:
             notes.append(f"No point is left: no {condition} study here applied this kind of treatment ({used}).")
-    supported = any(support_of(catalog, c, condition, used) for c in points)
+    supported = any(_supported(catalog, c, used) for c in points)
     label = {"manual": "needling", "electro": "needling or electroacupuncture"}.get(used, used)
     if supported:
         heading = SUPPORTED_HEADING
@@ -438,7 +438,8 @@ def prescribe(
     )
 
 
-def support_of(catalog: Catalog, chosen: Chosen, condition: str, modality: str) -> bool:
+def _supported(catalog: Catalog, chosen: Chosen, modality: str) -> bool:
+    """Whether a controlled trial of this modality's class found a chosen point's treatment better."""
     return any(supports(catalog.references[i], modality) for i in chosen.studies if i in catalog.references)
 
 

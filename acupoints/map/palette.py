@@ -21,5 +21,6 @@ CHANNEL_COLOURS = {
     "EX": "#111111",
 }
 
+
 def colour(meridian: str) -> str:
     return CHANNEL_COLOURS.get(meridian, "#111111")
