@@ -92,7 +92,7 @@ class Patient:
 
 class Rule(NamedTuple):
     id: str
-    trigger: str  # in words, for the README and the help
+    trigger: str  # in words, for the README
     source: str  # in words: the sources cited, or "conventional practice"
     judge: Callable[[m.Point, tuple[str, ...], Patient], list[Ruling]]
 
@@ -557,7 +557,7 @@ def effective_modality(asked: str | None, flags: Flags) -> tuple[str, str | None
 
 
 def rules_table() -> list[dict[str, Any]]:
-    """Every rule, for the README and `acupoints --help`: id, what triggers it, its source."""
+    """Every rule, for the README's table (a test checks it names each): id, what triggers it, its source."""
     rows = [{"rule": r.id, "applies to": "point", "trigger": r.trigger, "source": r.source} for r in POINT_RULES]
     rows += [{"rule": i, "applies to": "pair", "trigger": t, "source": s} for i, t, s, _ in PAIR_RULES]
     return rows
