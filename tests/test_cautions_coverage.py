@@ -11,9 +11,9 @@ import re
 import pytest
 
 LUNG_REGIONS = {"chest", "axilla"}
-# upper-back points whose needle meets bone or the spinal canal, not the pleura (their own caution
-# is cns), and points over the shoulder blade's spine or the top of the shoulder
-LUNG_EXEMPT = {f"GV{n}" for n in range(6, 15)} | {"LI15", "TE14", "ST17", "CV17-noop"}
+# midline upper-back points: the needle meets the spinous processes and the spinal canal, not the
+# pleura (their own caution is cns)
+LUNG_EXEMPT = {f"GV{n}" for n in range(6, 15)}
 ARTERIES = re.compile(
     r"\b(carotid|subclavian|axillary|brachial|radial|ulnar|femoral|popliteal|tibial|dorsalis pedis)"
     r" (artery|arteries|pulse)",
