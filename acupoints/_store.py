@@ -14,8 +14,10 @@ new release or another Python can never be served stale data.
 from __future__ import annotations
 
 import contextlib
+import errno
 import marshal
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,13 +49,38 @@ def display(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
+class NotAFileError(OSError):
+    """The path names a named pipe, a device or a socket, not a file."""
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """A regular file's bytes. A named pipe would wait for a writer for ever and /dev/zero never
+    ends, so the path is opened without waiting and refused unless it is a plain file:
+    IsADirectoryError or NotAFileError, besides the usual OSErrors."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as fh:  # closes fd
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "a socket or other special file")
+            raise NotAFileError(errno.EINVAL, f"is {kind}, not a file", str(path))
+        return fh.read()
+
+
 def read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except FileNotFoundError:
         raise CatalogError([f"{display(path)}: no such file"]) from None
     except IsADirectoryError:
         raise CatalogError([f"{display(path)}: is a folder, not a catalog file"]) from None
+    except NotAFileError as exc:
+        raise CatalogError([f"{display(path)}: {exc.strerror}"]) from None
     except OSError as exc:
         raise CatalogError([f"{display(path)}: cannot read: {exc.strerror}"]) from None
 
@@ -78,7 +105,7 @@ def parse(raw: bytes, path: Path) -> Parsed:
     try:
         data, dupes = _yamlload.load(decode(raw, path))
     except _yamlload.YamlProblem as exc:
-        raise CatalogError([f"{display(path)}:{exc.line}: file: {exc.message}"]) from None
+        raise CatalogError([f"{display(path)}:{line}: file: {message}" for line, message in exc.problems]) from None
     if data is None:
         raise CatalogError([f"{display(path)}: file: the file is empty"])
     return data, dupes

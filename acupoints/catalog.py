@@ -44,9 +44,10 @@ def default_catalog_path() -> Path:
 
 def _companion(points_path: Path, name: str) -> Path:
     """references.yaml, safety-sources.yaml, conditions.yaml and positions.yaml beside a catalog,
-    else the shipped ones."""
+    else the shipped ones. Whatever is there by that name is used (and a folder or a pipe is then
+    refused by the reader), never quietly passed over for the shipped file."""
     beside = points_path.parent / name
-    return beside if beside.is_file() else data_dir() / name
+    return beside if beside.exists() else data_dir() / name
 
 
 def parse_files(points_path: Path, blobs: dict[str, tuple[Path, bytes]]) -> dict[str, Any]:

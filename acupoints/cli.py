@@ -928,23 +928,33 @@ def validate(
     from .catalog import load_catalog
 
     target = path or (ctx.obj or {}).get("catalog")
+    problems: list[str] = []
     try:
         catalog = load_catalog(target, cache=False)
-        positions = catalog.positions()
-        plain = catalog.plain_locations()
     except errors.CatalogError as exc:
-        for problem in exc.problems:
+        problems = exc.problems
+    else:  # the files that need the points to be checked: each reports its own problems
+        checks = {"positions": catalog.positions, "plain": catalog.plain_locations, "synonyms": catalog.synonyms}
+        found: dict[str, Any] = {}
+        for name, check in checks.items():
+            try:
+                found[name] = check()
+            except errors.CatalogError as exc:
+                problems += exc.problems
+    if problems:
+        for problem in problems:
             sys.stderr.write(problem + "\n")
-        _exit(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found", errors.ExitCode.DATA)
+        _exit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", errors.ExitCode.DATA)
     shown = target or str(catalog.path)
     sys.stdout.write(
         f"{shown}: valid: {len(catalog)} points, {len(catalog.references)} references, "
         f"{len(catalog.sources)} caution sources\n"
         f"{catalog.data_file('conditions.yaml')}: valid: {len(catalog.conditions)} conditions "
         f"({', '.join(catalog.conditions)})\n"
-        f"{positions.path}: valid: {len(positions.placed)} of the {len(catalog)} points placed\n"
-        f"{catalog.data_file('plain-locations.yaml')}: valid: {len(plain)} of the {len(catalog)} points in plain "
-        "words\n"
+        f"{found['positions'].path}: valid: {len(found['positions'].placed)} of the {len(catalog)} points placed\n"
+        f"{catalog.data_file('plain-locations.yaml')}: valid: {len(found['plain'])} of the {len(catalog)} points "
+        "in plain words\n"
+        f"{catalog.data_file('synonyms.yaml')}: valid: {len(found['synonyms'])} groups of synonyms\n"
     )
 
 

@@ -8,7 +8,6 @@ a traceback and never a silent misreading.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UsageError
@@ -88,12 +87,16 @@ def _line(obj: Any, key: str | None = None) -> int:
 
 def read(path: str) -> SavedPrescription:
     """Read and check a saved prescription; UsageError 'FILE:LINE: message' for anything unusable."""
-    from . import _yamlload
+    from . import _store, _yamlload
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _store.read_regular(path).decode("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file (a saved prescription is read from a .yaml file)") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a saved prescription") from None
+    except _store.NotAFileError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:

@@ -253,8 +253,9 @@ def test_validate_prints_a_line_for_conditions(cli):
     code, out, err = cli("validate")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert len(lines) == 4 and lines[3].endswith("plain-locations.yaml: valid: 409 of the 409 points in plain words")
+    assert len(lines) == 5 and lines[3].endswith("plain-locations.yaml: valid: 409 of the 409 points in plain words")
     assert lines[1].endswith("conditions.yaml: valid: 3 conditions (DPN, CIPN, PHN)")
+    assert lines[4].endswith("synonyms.yaml: valid: 32 groups of synonyms")
 
 
 def test_reference_citing_an_undeclared_condition(mini, mini_conditions):
