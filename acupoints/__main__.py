@@ -8,10 +8,17 @@ import sys
 
 
 def main() -> None:
+    from acupoints.output import streams
+
+    streams.prepare()  # closed descriptors, an encoding that lacks characters
     if sys.argv[1:] == ["--version"]:
         from acupoints import __version__
 
-        sys.stdout.write(f"acupoints {__version__}\n")
+        try:
+            streams.write_out(f"acupoints {__version__}\n")
+        except Exception as exc:  # an OutputError: stdout closed or failing
+            streams.write_err(f"acupoints: error: {exc}\n")
+            sys.exit(1)
         return
     from acupoints.cli import run
 

@@ -41,7 +41,9 @@ class Vocabulary(StrEnum):
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"acupoints: error: {message}\n")
+    from .output.streams import write_err
+
+    write_err(f"acupoints: error: {message}\n")
     return code
 
 
@@ -83,9 +85,17 @@ class _Group(TyperGroup):
                 code = _fail(f"{exc.format_message()} (see: {cmd} --help)", errors.ExitCode.USAGE)  # type: ignore[attr-defined]
         except ClickException as exc:
             code = _fail(exc.format_message(), exc.exit_code)  # type: ignore[attr-defined]
+        except OSError as exc:  # a closed stdout written to outside the writers (quiz), a disk that fails
+            where = f": {exc.filename}" if exc.filename else ""
+            code = _fail(f"{exc.strerror or exc}{where}", errors.ExitCode.DATA)
         except (typer.Abort, KeyboardInterrupt):
-            sys.stderr.write("\n")
+            from .output.streams import write_err
+
+            write_err("\n")
             code = errors.ExitCode.INTERRUPTED
+        from .output.streams import finish
+
+        finish()
         if standalone_mode:
             sys.exit(code)
         return code
@@ -119,7 +129,9 @@ app = typer.Typer(**_APP_SETTINGS)
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"acupoints {__version__}\n")
+        from .output.streams import write_out
+
+        write_out(f"acupoints {__version__}\n")
         raise typer.Exit()
 
 
@@ -778,6 +790,7 @@ def quiz(
       printf 'ST36\\nzusanli\\n' | acupoints quiz --count 2 --seed 1
     """
     from . import quiz as q
+    from .output.streams import writing_out
     from .output.writers import console as make_console
 
     catalog = _load(ctx)
@@ -787,34 +800,35 @@ def quiz(
             raise errors.UsageError(f"unknown question kind {k!r}; use {', '.join(q.KINDS)}")
     points = catalog.filter(condition=condition, region=region, meridian=meridian, category=category)
     questions = q.make_questions(catalog, points, count, seed, kinds)
-    console = make_console()
-    score, asked, missed = 0, 0, []
-    interrupted = False
-    try:
-        for n, question in enumerate(questions, 1):
-            console.print(f"\n{n}/{len(questions)}. {question.prompt}")
-            console.print("> ", end="")
-            line = sys.stdin.readline()
-            if not line:
-                console.print()
-                break
-            asked += 1
-            point = catalog.point(question.code)
-            if q.is_right(catalog, question, line):
-                score += 1
-                console.print(f"Right: {q.key_facts(point)}", style="green")
-            else:
-                missed.append(point.code)
-                console.print(f"Not quite. {q.key_facts(point)}", style="yellow")
-    except KeyboardInterrupt:
-        interrupted = True
-        console.print()
-    tail = "" if asked == len(questions) else f" (stopped after {asked} of {len(questions)})"
-    console.print(f"\nScore: {score}/{asked}{tail}", style="bold")
-    if missed:
-        console.print("Missed: " + ", ".join(dict.fromkeys(missed)))
-    if interrupted:
-        raise typer.Exit(errors.ExitCode.INTERRUPTED)
+    with writing_out():  # a reader that has gone (| head) ends the quiz quietly
+        console = make_console()
+        score, asked, missed = 0, 0, []
+        interrupted = False
+        try:
+            for n, question in enumerate(questions, 1):
+                console.print(f"\n{n}/{len(questions)}. {question.prompt}")
+                console.print("> ", end="")
+                line = sys.stdin.readline()
+                if not line:
+                    console.print()
+                    break
+                asked += 1
+                point = catalog.point(question.code)
+                if q.is_right(catalog, question, line):
+                    score += 1
+                    console.print(f"Right: {q.key_facts(point)}", style="green")
+                else:
+                    missed.append(point.code)
+                    console.print(f"Not quite. {q.key_facts(point)}", style="yellow")
+        except KeyboardInterrupt:
+            interrupted = True
+            console.print()
+        tail = "" if asked == len(questions) else f" (stopped after {asked} of {len(questions)})"
+        console.print(f"\nScore: {score}/{asked}{tail}", style="bold")
+        if missed:
+            console.print("Missed: " + ", ".join(dict.fromkeys(missed)))
+        if interrupted:
+            raise typer.Exit(errors.ExitCode.INTERRUPTED)
 
 
 @app.command("map")
@@ -941,12 +955,13 @@ def validate(
                 found[name] = check()
             except errors.CatalogError as exc:
                 problems += exc.problems
+    from .output.streams import write_err, write_out
+
     if problems:
-        for problem in problems:
-            sys.stderr.write(problem + "\n")
+        write_err("".join(problem + "\n" for problem in problems))
         _exit(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", errors.ExitCode.DATA)
     shown = target or str(catalog.path)
-    sys.stdout.write(
+    write_out(
         f"{shown}: valid: {len(catalog)} points, {len(catalog.references)} references, "
         f"{len(catalog.sources)} caution sources\n"
         f"{catalog.data_file('conditions.yaml')}: valid: {len(catalog.conditions)} conditions "
@@ -979,7 +994,9 @@ def run(args: list[str] | None = None) -> None:
     (about 2 ms a command); a call runs one, so only that one is registered. Help, an unknown
     command and a bare `acupoints` get the whole app, so listings and suggestions stay complete.
     """
-    args = sys.argv[1:] if args is None else args
+    from .output.streams import utf8_args
+
+    args = utf8_args(sys.argv[1:] if args is None else args)
     name = _command_name(args)
     chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]  # type: ignore[union-attr]
     target = app

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,166 @@ def test_a_folder_as_prescription_is_refused(tmp_path):
     result = run("check", "rx.yaml", cwd=tmp_path)
     assert result.returncode == ExitCode.USAGE
     assert one_error_line(result.stderr) == "acupoints: error: rx.yaml: is a folder, not a saved prescription"
+
+
+# -- encodings that lack characters ----------------------------------------------------------------
+# Python 3.11 turns on UTF-8 mode under LANG=C by itself; without it (PYTHONUTF8=0, or a Python
+# built otherwise, or a Latin-1 locale) stdout is ASCII and `show ST36` died with UnicodeEncodeError.
+ASCII = {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": ""}
+NOTE = (
+    "acupoints: note: the output's encoding (ascii) lacks some characters, written without their accents "
+    "or as ?; set a UTF-8 locale (e.g. LANG=C.UTF-8) to see them"
+)
+
+
+def run_bytes(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([acupoints_exe(), *args], capture_output=True, env={**os.environ, **env}, timeout=60)
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "csv"])
+def test_an_ascii_stream_gets_readable_text_and_one_note(fmt):
+    result = run_bytes("show", "ST36", "-f", fmt, env=ASCII)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("ascii")  # nothing but ASCII reached the stream
+    assert "Zusanli" in text and "???" in text  # the pinyin without tone marks; the characters as ?
+    err = result.stderr.decode("ascii").splitlines()
+    assert "Traceback" not in result.stderr.decode() and err[-1] == NOTE
+    assert err.count(NOTE) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_json_and_yaml_to_an_ascii_stream_escape_and_lose_nothing(fmt):
+    import json
+
+    import yaml
+
+    narrow = run_bytes("show", "ST36", "-f", fmt, env=ASCII)
+    wide = run_bytes("show", "ST36", "-f", fmt, env={})
+    assert narrow.returncode == 0 and wide.returncode == 0
+    load = json.loads if fmt == "json" else yaml.safe_load
+    assert load(narrow.stdout.decode("ascii")) == load(wide.stdout.decode("utf-8"))
+    assert NOTE.encode() not in narrow.stderr
+    assert "Zúsānlǐ".encode() in wide.stdout
+    escaped = b'"Z\\u00fas\\u0101nl\\u01d0"' if fmt == "json" else b'"Z\\xFAs\\u0101nl\\u01D0"'
+    assert escaped in narrow.stdout
+
+
+def test_a_utf8_stream_is_left_as_it_is():
+    result = run_bytes("show", "ST36", "-f", "plain", env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+    assert result.returncode == 0
+    assert result.stdout.decode("utf-8").startswith("ST36\tZúsānlǐ\t足三里\tLeg Three Miles\n")
+    assert b"note:" not in result.stderr
+
+
+def test_a_latin1_stream_keeps_what_latin1_has():
+    result = run_bytes("show", "ST36", "-f", "plain", env={"PYTHONIOENCODING": "latin-1"})
+    assert result.returncode == 0
+    assert result.stdout.decode("latin-1").startswith("ST36\tZúsanli\t???\t")
+
+
+def test_names_typed_under_an_ascii_locale_are_read_as_utf8():
+    result = run_bytes("show", "足三里", "-f", "json", env=ASCII)
+    assert result.returncode == 0, result.stderr
+    assert b'"code": "ST36"' in result.stdout
+
+
+def run_on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run the command with stdout and stderr on a pseudo-terminal; returns (status, what it showed)."""
+    pty = pytest.importorskip("pty")
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [acupoints_exe(), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "100", **env},
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            proc.kill()
+            raise AssertionError("the command did not finish")
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command has ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return proc.wait(timeout=60), shown
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("args", [["show", "ST36"], ["show", "ST36", "-f", "plain"], ["map", "ST36", "SP6"]])
+def test_an_ascii_terminal_gets_readable_text(args):
+    status, shown = run_on_terminal(args, ASCII)
+    assert status == 0, shown
+    text = shown.decode("ascii")
+    assert "Traceback" not in text and "UnicodeEncodeError" not in text
+    assert "Zusanli" in text or args[0] == "map"
+    assert "\u2500" not in text  # Rich's boxes are drawn in ASCII
+
+
+# -- closed and cut-off standard streams -----------------------------------------------------------
+def sh(command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """A bash command line with the installed command as $A."""
+    full = {**os.environ, "A": acupoints_exe(), "COLUMNS": "80", **(env or {})}
+    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=full, timeout=60)
+
+
+@pytest.mark.parametrize("args", ["list", "show ST36", "show ST36 -f table", "validate", "--version", "map ST36"])
+def test_a_closed_stdout_is_one_line_and_status_1(args):
+    result = sh(f'"$A" {args} >&-')
+    assert result.returncode == ExitCode.DATA
+    assert one_error_line(result.stderr) == "acupoints: error: standard output is closed"
+
+
+def test_a_closed_stdout_does_not_stop_a_file_being_written(tmp_path):
+    result = sh(f'"$A" list -o "{tmp_path}/x.csv" >&-')
+    assert result.returncode == 0 and result.stderr == ""
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("code,")
+
+
+def test_a_closed_stderr_keeps_the_data_and_the_status():
+    result = sh('"$A" show ST36 -f plain 2>&-')
+    assert result.returncode == 0 and result.stdout.startswith("ST36\t")
+    result = sh('"$A" show XX99 2>&-')
+    assert result.returncode == ExitCode.USAGE and result.stdout == ""
+    result = sh('"$A" show ST36 >&- 2>&-')
+    assert result.returncode == ExitCode.DATA
+
+
+def test_a_closed_stdin_ends_the_quiz():
+    result = sh('"$A" quiz --count 2 --seed 1 <&-')
+    assert result.returncode == 0 and "Score: 0/0" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["list", "list -f json", "list -f table", "show ST36 LI4 SP6 -f table", "map --all", "prescribe --condition DPN"],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly_with_0(args):
+    # 2>&1: the messages on stderr meet the closed pipe too
+    for redirect in ("", "2>&1"):
+        result = sh(f'set -o pipefail; "$A" {args} {redirect} | head -c 1 >/dev/null; echo "status=${{PIPESTATUS[0]}}"')
+        assert result.stdout.strip() == "status=0", (redirect, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+        assert "Error" not in result.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_quiz_quietly():
+    result = sh('yes ST36 | "$A" quiz --count 200 | head -c 1 >/dev/null; echo "status=${PIPESTATUS[1]}"')
+    assert result.stdout.strip() == "status=0" and result.stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_disk_on_stdout_is_one_line():
+    result = sh('"$A" list -f json > /dev/full')
+    assert result.returncode == ExitCode.DATA
+    assert one_error_line(result.stderr) == "acupoints: error: cannot write to standard output: No space left on device"

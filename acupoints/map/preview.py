@@ -153,8 +153,13 @@ def map_preview(chart: Any, *, width: int, colour: bool, rows: int = 22) -> Any:
 
 
 def map_preview_for(chart: Any, output: str | None) -> Any:
-    """The preview sized and coloured for where it goes: the terminal's width and colours, or plain."""
+    """The preview sized and coloured for where it goes: the terminal's width and colours, or plain
+    (in a file, and on a terminal whose encoding lacks the half-block characters)."""
     if output and output != "-":
         return map_preview(chart, width=int(os.environ.get("COLUMNS", "100")), colour=False)
+    from acupoints.output.streams import carries_unicode
+
     c = console()
-    return map_preview(chart, width=c.width, colour=c.color_system is not None and not c.no_color)
+    # the half blocks need a stream that can carry them; else the plain letters, as in a pipe
+    colour = c.color_system is not None and not c.no_color and carries_unicode()
+    return map_preview(chart, width=c.width, colour=colour)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from acupoints.errors import OutputError
 from acupoints.results import Message, MessageKind, PointPages, Result
 
+from . import streams
 from .cells import cell
 from .formats import Format
 
@@ -28,15 +28,21 @@ NONE: frozenset[MessageKind] = frozenset()
 Writer = Callable[[Result, str | None], tuple[Any, frozenset[MessageKind]]]
 
 
-def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def to_json(data: Any, *, ascii_only: bool = False) -> str:
+    return json.dumps(data, ensure_ascii=ascii_only, indent=2) + "\n"
 
 
-def to_yaml(data: Any) -> str:
+def to_yaml(data: Any, *, ascii_only: bool = False) -> str:
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return str(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100))
+    return str(yaml.dump(data, Dumper=dumper, allow_unicode=not ascii_only, sort_keys=False, width=100))
+
+
+def _narrow(output: str | None) -> bool:
+    """Whether the document goes to a stdout that cannot carry every character (a file is UTF-8):
+    JSON and YAML then escape what it lacks, which any reader of theirs decodes."""
+    return (not output or output == "-") and not streams.carries_unicode()
 
 
 def to_csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -55,11 +61,11 @@ def to_plain(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def _json(result: Result, output: str | None) -> tuple[Any, frozenset[MessageKind]]:
-    return to_json(result.data()), result.held_by_data
+    return to_json(result.data(), ascii_only=_narrow(output)), result.held_by_data
 
 
 def _yaml(result: Result, output: str | None) -> tuple[Any, frozenset[MessageKind]]:
-    return to_yaml(result.data()), result.held_by_data
+    return to_yaml(result.data(), ascii_only=_narrow(output)), result.held_by_data
 
 
 def _csv(result: Result, output: str | None) -> tuple[Any, frozenset[MessageKind]]:
@@ -148,9 +154,7 @@ def write(result: Result, fmt: Format, output: str | None = None, *, force: bool
 
 
 def tell(messages: list[Message]) -> None:
-    for msg in messages:
-        sys.stderr.write(f"acupoints: {msg.line()}\n")
-    sys.stderr.flush()
+    streams.write_err("".join(f"acupoints: {msg.line()}\n" for msg in messages))
 
 
 def console(file: Any = None, *, width: int | None = None) -> Any:
@@ -158,7 +162,9 @@ def console(file: Any = None, *, width: int | None = None) -> Any:
 
     # Rich itself honours NO_COLOR, FORCE_COLOR and COLUMNS.
     # markup off: point texts contain [brackets] that are words, not styles
-    return Console(file=file, width=width, soft_wrap=False, highlight=False, markup=False, emoji=False)
+    made = Console(file=file, width=width, soft_wrap=False, highlight=False, markup=False, emoji=False)
+    made.on_broken_pipe = streams.reader_gone  # type: ignore[method-assign]  # not Rich's exit(1): see streams
+    return made
 
 
 def emit(document: Any, output: str | None = None, *, force: bool = False) -> None:
@@ -173,20 +179,11 @@ def emit(document: Any, output: str | None = None, *, force: bool = False) -> No
             text = buf.getvalue()
         write_file(Path(output), text, force=force)
         return
-    try:
-        if isinstance(document, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(document)
-            sys.stdout.buffer.flush()
-        elif isinstance(document, str):
-            sys.stdout.write(document)
-            sys.stdout.flush()
-        else:
+    if isinstance(document, bytes | str):
+        streams.write_out(document)
+    else:
+        with streams.writing_out():
             console().print(document)
-    except BrokenPipeError:
-        # The reader (head, less) has gone: stop quietly, and keep Python's final flush quiet too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
 
 
 def write_file(path: Path, text: str | bytes, *, force: bool = False) -> None:
