@@ -75,7 +75,12 @@ class _Group(TyperGroup):
             code = _fail(str(exc), exc.exit_code)
         except ClickUsageError as exc:
             ctx: Any = getattr(exc, "ctx", None)
-            if type(exc).__name__ == "NoSuchOption":
+            if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:  # the bare `acupoints`
+                from .output.streams import write_out
+
+                write_out(ctx.get_help() + "\n")  # help asked for by giving nothing: not an error
+                code = errors.ExitCode.OK
+            elif type(exc).__name__ == "NoSuchOption":
                 found: Any = getattr(exc, "possibilities", None)
                 hint = f"; did you mean {found[0]}?" if found else ""
                 where = f" (see: acupoints {ctx.info_name} --help)" if ctx and ctx.parent else ""
@@ -699,6 +704,8 @@ def check(
     notes: list[str] = []
     asked = modality
     for item in points:
+        if not item.strip():  # unusable input, not an unknown point (which is a finding)
+            raise errors.UnknownPointError(item)
         if rxfile.is_rx_file(item):
             saved = rxfile.read(item)
             texts += saved.point_texts()

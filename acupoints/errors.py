@@ -34,7 +34,7 @@ class UnknownPointError(UsageError):
     def __init__(self, text: str, suggestions: tuple[str, ...] = ()) -> None:
         self.text = text
         self.suggestions = suggestions
-        msg = f"no point {text!r}"
+        msg = f"no point {text!r}" if text.strip() else "an empty point name: give a code or a name, e.g. ST36"
         if suggestions:
             msg += f"; did you mean {_or_list(suggestions)}?"
         super().__init__(msg)

@@ -381,3 +381,29 @@ def test_a_full_disk_on_stdout_is_one_line():
     result = sh('"$A" list -f json > /dev/full')
     assert result.returncode == ExitCode.DATA
     assert one_error_line(result.stderr) == "acupoints: error: cannot write to standard output: No space left on device"
+
+
+# -- empty names and queries -------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   "])
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("search", "acupoints: error: give words to search for"),
+        ("show", "acupoints: error: an empty point name: give a code or a name, e.g. ST36"),
+        ("check", "acupoints: error: an empty point name: give a code or a name, e.g. ST36"),
+        ("map", "acupoints: error: an empty point name: give a code or a name, e.g. ST36"),
+    ],
+)
+def test_an_empty_query_is_a_usage_error(cli, command, text, message):
+    code, out, err = cli(command, text)
+    assert code == ExitCode.USAGE and out == ""
+    assert err.splitlines() == [message]
+
+
+# -- the bare command --------------------------------------------------------------------------------
+def test_the_bare_command_prints_the_help_and_exits_0():
+    result = run()
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("Usage: acupoints [OPTIONS] COMMAND [ARGS]...")
+    assert "Commands:" in result.stdout and "  show " in result.stdout
+    assert result.stdout == run("--help").stdout
