@@ -186,13 +186,37 @@ def cache_save(path: Path | None, data: dict[str, Any]) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: readers never see half of one."""
-    import tempfile
+    """Write a whole file or nothing: the bytes go to a temporary file beside `path`, which is then
+    renamed over it, so readers never see half of one. This is the one function that writes files
+    (`-o` output, the cache).
 
+    The file gets the permissions a new file would: the temporary file is created with 0o666 and
+    the system takes the umask (and any default ACL of the folder) off, as for any program that
+    creates a file; tempfile.mkstemp's 0600 would keep a chart or a CSV from a web folder or a
+    colleague. A file replaced (--force) keeps the mode it had.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        kept: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        kept = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)
+            break
+        except FileExistsError:  # pragma: no cover - 32 random bits taken twice
+            continue
+    else:  # pragma: no cover
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+    try:
+        with open(fd, "wb") as fh:
+            if kept is not None:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fh.fileno(), kept)
+                else:  # pragma: no cover - Windows
+                    os.chmod(tmp, kept)
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:

@@ -407,3 +407,73 @@ def test_the_bare_command_prints_the_help_and_exits_0():
     assert result.stdout.startswith("Usage: acupoints [OPTIONS] COMMAND [ARGS]...")
     assert "Commands:" in result.stdout and "  show " in result.stdout
     assert result.stdout == run("--help").stdout
+
+
+# -- files written for people ------------------------------------------------------------------------
+def mode_of(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+needs_posix_modes = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+
+
+@needs_posix_modes
+@pytest.mark.parametrize(("umask", "mode"), [("022", 0o644), ("077", 0o600), ("002", 0o664)])
+def test_an_output_file_gets_the_mode_the_umask_gives(tmp_path, umask, mode):
+    result = sh(f'umask {umask}; cd "{tmp_path}" && "$A" list -o x.csv')
+    assert result.returncode == 0, result.stderr
+    assert mode_of(tmp_path / "x.csv") == mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]  # no temporary file left behind
+
+
+@needs_posix_modes
+def test_force_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    target = tmp_path / "x.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    result = sh(f'umask 077; cd "{tmp_path}" && "$A" list -o x.csv --force')
+    assert result.returncode == 0, result.stderr
+    assert mode_of(target) == 0o640 and target.read_text(encoding="utf-8").startswith("code,")
+    target.chmod(0o604)
+    assert sh(f'umask 022; cd "{tmp_path}" && "$A" show ST36 -o x.csv --force').returncode == 0
+    assert mode_of(target) == 0o604
+
+
+@needs_posix_modes
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        ("map ST36 LI4 -o {}", "chart.svg"),
+        ("map ST36 -o {}", "places.json"),
+        ("export --format anki --meridian LU -o {}", "deck.txt"),
+        ("prescribe --condition DPN -o {}", "rx.yaml"),
+        ("prescribe --condition DPN -f markdown -o {}", "handout.md"),
+        ("show ST36 -f table -o {}", "st36.txt"),
+        ("evidence -o {}", "evidence.json"),
+    ],
+)
+def test_every_kind_of_output_file_gets_the_umask_mode(tmp_path, args, name):
+    result = sh(f'umask 022; cd "{tmp_path}" && "$A" {args.format(name)}')
+    assert result.returncode == 0, result.stderr
+    assert mode_of(tmp_path / name) == 0o644
+
+
+@needs_posix_modes
+def test_the_png_chart_gets_the_umask_mode(tmp_path):
+    pytest.importorskip("resvg_py")
+    result = sh(f'umask 027; cd "{tmp_path}" && "$A" map ST36 -o chart.png')
+    assert result.returncode == 0, result.stderr
+    assert mode_of(tmp_path / "chart.png") == 0o640
+
+
+def test_one_function_writes_files():
+    """Every file the package writes goes through _store.write_atomic: no other temporary files,
+    renames or direct writes (which would bring back mkstemp's 0600 or a half-written file)."""
+    import re
+
+    found = []
+    for path in (ROOT / "acupoints").rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"mkstemp|NamedTemporaryFile|os\.replace|os\.rename|write_text|write_bytes", line):
+                found.append(f"{path.relative_to(ROOT)}:{n}")
+    assert [f for f in found if not f.startswith("acupoints/_store.py")] == []

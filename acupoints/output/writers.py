@@ -187,7 +187,10 @@ def emit(document: Any, output: str | None = None, *, force: bool = False) -> No
 
 
 def write_file(path: Path, text: str | bytes, *, force: bool = False) -> None:
-    """Write to a temporary file beside `path`, then rename it: never a half-written file."""
+    """Write a file for people (-o), atomically and with the mode a new file gets from the umask
+    (or, with --force, the mode of the file it replaces): see _store.write_atomic."""
+    from acupoints._store import write_atomic
+
     if path.exists() and not force:
         raise OutputError(f"{path} exists; use --force to replace it")
     if path.is_dir():
@@ -195,23 +198,7 @@ def write_file(path: Path, text: str | bytes, *, force: bool = False) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {path}: folder {parent} does not exist")
-    import tempfile
-
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_atomic(path, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
