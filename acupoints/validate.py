@@ -500,7 +500,7 @@ def _check_cross(
     clean: list[dict[str, Any]], raw_points: list[Any], probs: Problems, codes: set[str], reference_ids: dict[str, Any]
 ) -> None:
     """Checks across points: partners, aliases claimed twice, condition links both ways."""
-    raw_by_code = {r.get("code"): r for r in raw_points if isinstance(r, dict)}
+    raw_by_code = {r["code"]: r for r in raw_points if isinstance(r, dict) and isinstance(r.get("code"), str)}
     for p in clean:
         raw = raw_by_code.get(p["code"], {})
         for c in p["categories"]:
@@ -535,8 +535,11 @@ def _check_cross(
     # Conditions: a point cites exactly the references whose studies named it.
     named_by: dict[str, dict[str, set[str]]] = {}
     for ref_id, ref in reference_ids.items():
+        if not isinstance(ref["condition"], str):
+            continue  # reported with the reference
         for code in ref.get("codes") or []:
-            named_by.setdefault(code, {}).setdefault(ref["condition"], set()).add(ref_id)
+            if isinstance(code, str):
+                named_by.setdefault(code, {}).setdefault(ref["condition"], set()).add(ref_id)
     for p in clean:
         raw = raw_by_code.get(p["code"], {})
         have = {cond: set(refs) for cond, refs in p["conditions"].items()}
@@ -587,7 +590,12 @@ def check_references(data: Any, probs: Problems, condition_codes: Collection[str
         if who in out:
             probs.add(_line(ref, "id"), who, "duplicate reference id")
         for key in ("codes", "uncertain_codes"):
-            for code in ref.get(key) or []:
+            listed = ref.get(key)
+            if listed is not None and not isinstance(listed, list):
+                probs.add(_line(ref, key), who, f"{key} must be a list of WHO codes, not {describe(listed)}")
+                ref[key] = []  # checked: what follows reads a list
+                continue
+            for code in listed or []:
                 if not isinstance(code, str) or not codes_mod.who_code_match(code):
                     probs.add(_line(ref, key), who, f"{key}: {_shown(code)} is not a WHO code")
         out[who] = ref

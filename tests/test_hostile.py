@@ -477,3 +477,56 @@ def test_one_function_writes_files():
             if re.search(r"mkstemp|NamedTemporaryFile|os\.replace|os\.rename|write_text|write_bytes", line):
                 found.append(f"{path.relative_to(ROOT)}:{n}")
     assert [f for f in found if not f.startswith("acupoints/_store.py")] == []
+
+
+# -- what the property tests found (tests/test_hostile_property.py), kept as examples ---------------
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("- code: ST36", "- code: []", "point #2"),  # the crash the issue reported, without a tag
+        ("  conditions:\n    DPN: [trial2020]", "  conditions:\n    DPN: [trial2020]\n    7: []", "7"),
+    ],
+)
+def test_points_of_any_shape_are_problems_not_crashes(mini, old, new, message):
+    mini.write_text(mini.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(mini, cache=False)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  condition: DPN", "  condition: false", "unknown condition false"),
+        ("  codes: [ST36]", "  codes: 5", "codes must be a list of WHO codes, not the number 5"),
+        ("  codes: [ST36]", "  codes: [[]]", "codes: [] is not a WHO code"),
+    ],
+)
+def test_references_of_any_shape_are_problems_not_crashes(mini, old, new, message):
+    refs = mini.parent / "references.yaml"
+    refs.write_text(refs.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(mini, cache=False)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("      root: [0, 34.5, 0]", "      root: []", "trunk: root: expected a list of 3 numbers"),
+        ("      root: [0, 34.5, 0]", "      root: [0, .nan, 0]", "trunk: root: expected a number"),
+        ("        - [34.5, 3.2, 2.4]", "        - [34.5, 0, 2.4]", "trunk: profile: sizes must be above 0"),
+        ("\nlines:\n", "\nlines: [a, b]\nold-lines:\n", "lines: a mapping of names to positions"),
+        ("landmarks:", "landmarks:\n  7: {part: trunk, y: 40, u: 0}", "7: a name must be text"),
+        ("  ST36: {between: [ST35, ST41], cun: 3}", "  ST36: {part: [leg], y: 3}", "ST36: no part ['leg']"),
+    ],
+)
+def test_positions_of_any_shape_are_problems_not_crashes(tmp_path, old, new, message):
+    text = (DATA / "positions.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "positions.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    from acupoints.map.positions import load_positions
+
+    with pytest.raises(CatalogError) as info:
+        load_positions(tmp_path / "positions.yaml", cache=False)
+    assert any(message in p for p in info.value.problems), info.value.problems

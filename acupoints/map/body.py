@@ -80,6 +80,38 @@ DIRECTIONS: dict[str, Vec] = {
 OFFSET_WORDS = (*DIRECTIONS, "distal", "proximal")
 
 
+_LIMIT = 1000.0  # cun: far beyond any body, near enough that no sum overflows
+
+
+def _number(value: Any, what: str, *, positive: bool = False) -> float:
+    """A finite number from the positions file (a size: more than 0); ValueError if it is not."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not abs(value) <= _LIMIT:
+        raise ValueError(f"{what}: expected a number from -{_LIMIT:g} to {_LIMIT:g}")
+    if positive and value <= 0:
+        raise ValueError(f"{what}: expected a number above 0")
+    return float(value)
+
+
+def _numbers(value: Any, what: str, sizes: tuple[int, ...] = (3,)) -> tuple[float, ...]:
+    """A row of numbers of one of these lengths; ValueError if it is not."""
+    if not isinstance(value, list | tuple) or len(value) not in sizes:
+        raise ValueError(f"{what}: expected a list of {' or '.join(str(n) for n in sizes)} numbers")
+    return tuple(_number(x, what) for x in value)
+
+
+def _rows(value: Any, what: str, sizes: tuple[int, ...], sizes_positive: int = 0) -> list[tuple[float, ...]]:
+    """Rows (key, values...) with keys rising, at least two of them; the first `sizes_positive`
+    values after the key must be above 0."""
+    if not isinstance(value, list) or len(value) < 2:
+        raise ValueError(f"{what}: expected a list of at least two rows")
+    rows = [_numbers(r, what, sizes) for r in value]
+    if any(b[0] <= a[0] for a, b in zip(rows, rows[1:], strict=False)):
+        raise ValueError(f"{what}: the first numbers of the rows must rise")
+    if any(v <= 0 for r in rows for v in r[1 : 1 + sizes_positive]):
+        raise ValueError(f"{what}: sizes must be above 0")
+    return rows
+
+
 def _interp(keys: Sequence[Sequence[float]], y: float) -> tuple[float, ...]:
     """Piecewise-linear values at y from rows (y, v1, v2, ...), sorted by y; clamped at the ends."""
     if y <= keys[0][0]:
@@ -144,19 +176,22 @@ class Tube(Part):
         self.name = name
         self.charts = (name,)
         self.midline = bool(spec.get("midline", False))
-        self.root: Vec = tuple(float(x) for x in spec["root"])  # type: ignore[assignment]
-        self.axis: Vec = norm(tuple(float(x) for x in spec.get("axis", (0, 1, 0))))  # type: ignore[arg-type]
-        front = tuple(float(x) for x in spec.get("front", (0, 0, 1)))
-        t = self.turn = float(spec.get("turn", 0))
+        self.root: Vec = _numbers(spec["root"], f"{name}: root")  # type: ignore[assignment]
+        self.axis: Vec = norm(_numbers(spec.get("axis", (0, 1, 0)), f"{name}: axis"))  # type: ignore[arg-type]
+        front = _numbers(spec.get("front", (0, 0, 1)), f"{name}: front")
+        if dot(self.axis, self.axis) == 0 or dot(cross(self.axis, front), cross(self.axis, front)) == 0:  # type: ignore[arg-type]
+            raise ValueError(f"{name}: axis and front must be two different directions")
+        t = self.turn = _number(spec.get("turn", 0), f"{name}: turn")
         self.axis, front = turn(self.axis, t), turn(front, t)  # type: ignore[arg-type]
         # keep the front square to the axis
         front = norm(sub(front, mul(self.axis, dot(front, self.axis))))
         self.front: Vec = front
         lat = cross(self.axis, self.front)
         self.lateral: Vec = lat if lat[0] >= 0 else mul(lat, -1)
-        self.distal_sign = float(spec.get("distal", 0))
+        self.distal_sign = _number(spec.get("distal", 0), f"{name}: distal")
         # rows: y, half-width, half-depth[, lift of the centre along the front]
-        self.profile = [tuple(float(x) for x in row) + (0.0,) * (4 - len(row)) for row in spec["profile"]]
+        rows = _rows(spec["profile"], f"{name}: profile", (3, 4), sizes_positive=2)
+        self.profile = [row + (0.0,) * (4 - len(row)) for row in rows]
         self.y0 = self.profile[0][0]
         self.y1 = self.profile[-1][0]
 
@@ -266,14 +301,20 @@ class Head(Part):
         self.name = name
         self.charts = ("head", "ear")
         self.midline = True
-        self.centre: Vec = tuple(float(x) for x in spec["centre"])  # type: ignore[assignment]
-        self.radii: Vec = tuple(float(x) for x in spec["radii"])  # type: ignore[assignment]
+        self.centre: Vec = _numbers(spec["centre"], f"{name}: centre")  # type: ignore[assignment]
+        self.radii: Vec = _numbers(spec["radii"], f"{name}: radii")  # type: ignore[assignment]
+        if min(self.radii) <= 0:
+            raise ValueError(f"{name}: radii must be above 0")
         # midline: rows (s, angle in degrees in the sagittal plane: 0 forwards, 90 up, 180 back)
-        self.midline_rows = [tuple(float(x) for x in row) for row in spec["midline"]]
-        self.lateral_deg = float(spec["lateral_deg_per_cun"])
+        self.midline_rows = _rows(spec["midline"], f"{name}: midline", (2,))
+        self.lateral_deg = _number(spec["lateral_deg_per_cun"], f"{name}: lateral_deg_per_cun", positive=True)
         ear = spec["ear"]
-        self.ear_pole: Vec = norm(tuple(float(x) for x in ear["pole"]))  # type: ignore[arg-type]
-        self.ear_deg = float(ear["deg_per_cun"])
+        if not isinstance(ear, dict):
+            raise ValueError(f"{name}: ear: expected {{pole: [x, y, z], deg_per_cun: n}}")
+        self.ear_pole: Vec = norm(_numbers(ear["pole"], f"{name}: ear pole"))  # type: ignore[arg-type]
+        if self.ear_pole[0] == 0 and self.ear_pole[1] == 0:  # the ear's axes are built from it
+            raise ValueError(f"{name}: ear pole must point sideways or up, not straight forward or back")
+        self.ear_deg = _number(ear["deg_per_cun"], f"{name}: ear deg_per_cun", positive=True)
         fwd = sub((0.0, 0.0, 1.0), mul(self.ear_pole, self.ear_pole[2]))
         self.ear_f: Vec = norm(fwd)
         self.ear_v: Vec = norm(cross(self.ear_pole, self.ear_f))
@@ -373,8 +414,11 @@ class Head(Part):
 
 
 def build_parts(spec: dict[str, Any]) -> dict[str, Part]:
+    """The body's parts from their specs; TypeError or ValueError for a spec that is not one."""
     parts: dict[str, Part] = {}
     for name, p in spec.items():
+        if not isinstance(name, str) or not isinstance(p, dict):
+            raise TypeError(f"part {name!r} must be a name with a mapping")
         parts[name] = Head(name, p) if p.get("kind") == "ellipsoid" else Tube(name, p)
     return parts
 

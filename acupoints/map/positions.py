@@ -178,45 +178,52 @@ class Positions:
         self._part_specs = body["parts"]
         try:
             self.parts = b.build_parts(body["parts"])
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError) as exc:
             self._err(_line(body, "parts"), "body", f"a part is not well formed: {exc}")
             return
         self.guides: list[Guide] = []
-        for g in body.get("guides") or []:
-            ok = isinstance(g, dict) and g.get("part") in self.parts and _is_num(g.get("x"))
+        guides = body.get("guides") or []
+        if not isinstance(guides, list):
+            self._err(_line(body, "guides"), "guides", "guides: a list of {part: P, x: X, y: [FROM, TO]}")
+            guides = []
+        for g in guides:
+            ok = isinstance(g, dict) and _known(g.get("part"), self.parts) and _is_num(g.get("x"))
             ys = g.get("y") if isinstance(g, dict) else None
             if not ok or not (isinstance(ys, list) and len(ys) == 2 and all(_is_num(v) for v in ys)):
                 self._err(_line(body, "guides"), "guides", "each guide is {part: P, x: X, y: [FROM, TO]}")
                 continue
             self.guides.append(Guide(g["part"], float(g["x"]), float(ys[0]), float(ys[1])))
         self.lines: dict[str, dict[str, Any]] = {}
-        for name, spec in (data.get("lines") or {}).items():
+        for name, spec in self._named_specs(data, "lines").items():
             line = _line(data.get("lines"), name)
-            if not isinstance(spec, dict) or spec.get("part") not in self.parts:
+            if not isinstance(spec, dict) or not _known(spec.get("part"), self.parts):
                 self._err(line, name, "a line needs part: one of the body's parts")
                 continue
             extra = set(spec) - LINE_KEYS
             if extra:
-                self._err(line, name, f"unknown key {sorted(extra)[0]!r} (a line takes part and frac, or face and x)")
+                self._err(line, name, f"unknown key {_first(extra)!r} (a line takes part and frac, or face and x)")
                 continue
             if "frac" not in spec and not ("face" in spec and "x" in spec):
                 self._err(line, name, "a line needs frac, or face and x")
                 continue
             self.lines[name] = spec
-        self._landmark_specs: dict[str, Any] = dict(data.get("landmarks") or {})
+        self._landmark_specs: dict[str, Any] = self._named_specs(data, "landmarks")
         self._landmark_lines = {k: _line(data.get("landmarks"), k) for k in self._landmark_specs}
-        points = data.get("points") or {}
-        self._point_specs: dict[str, Any] = dict(points)
-        self._point_lines = {k: _line(points, k) for k in points}
+        self._point_specs: dict[str, Any] = self._named_specs(data, "points")
+        self._point_lines = {k: _line(data.get("points"), k) for k in self._point_specs}
         for name in self._point_specs:
             if name in self._landmark_specs:
                 self._err(self._point_lines[name], name, "is both a landmark and a point")
         self._cache: dict[str, _Where] = {}
+        # Numbers the body's checks let through can still put a place where the geometry has no
+        # answer (a math domain error): that is the place's problem, said at its line.
         for name in self._landmark_specs:
             try:
                 self.landmarks[name] = self._resolve_name(name, ())
             except _Problem as exc:
                 self._err(self._landmark_lines[name], name, str(exc))
+            except (ArithmeticError, ValueError) as exc:
+                self._err(self._landmark_lines[name], name, f"cannot be placed on the body: {exc}")
         for code in self._point_specs:
             try:
                 sites = self._point_sites(code)
@@ -224,6 +231,23 @@ class Positions:
                     self._sites[code] = sites
             except _Problem as exc:
                 self._err(self._point_lines[code], code, str(exc))
+            except (ArithmeticError, ValueError) as exc:
+                self._err(self._point_lines[code], code, f"cannot be placed on the body: {exc}")
+
+    def _named_specs(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        """landmarks, lines or points: a mapping from names (text) to specs; other entries are
+        problems, and left out."""
+        specs = data.get(key) or {}
+        if not isinstance(specs, dict):
+            self._err(_line(data, key), key, f"{key}: a mapping of names to positions")
+            return {}
+        out = {}
+        for name, spec in specs.items():
+            if isinstance(name, str):
+                out[name] = spec
+            else:
+                self._err(_line(specs, name), str(name), "a name must be text")
+        return out
 
     def _point_sites(self, code: str) -> list[Site]:
         spec = self._point_specs[code]
@@ -231,7 +255,7 @@ class Positions:
             raise _Problem("a position is a mapping, e.g. {at: ST35, down: 3}")
         extra = set(spec) - POINT_KEYS
         if extra:
-            raise _Problem(f"unknown key {sorted(extra)[0]!r}")
+            raise _Problem(f"unknown key {_first(extra)!r}")
         if self._bilateral is not None and code not in self._bilateral:
             if self._strict:
                 raise _Problem("no such point in the catalog")
@@ -248,7 +272,7 @@ class Positions:
                     raise _Problem(f"site {i}: a position is a mapping")
                 bad = set(item) - SPEC_KEYS
                 if bad:
-                    raise _Problem(f"site {i}: unknown key {sorted(bad)[0]!r}")
+                    raise _Problem(f"site {i}: unknown key {_first(bad)!r}")
                 merged = {**common, **item}
                 specs.append(merged)
         else:
@@ -291,7 +315,7 @@ class Positions:
                 raise _Problem(f"landmark {name!r} is not a mapping")
             bad = set(spec) - SPEC_KEYS
             if bad:
-                raise _Problem(f"landmark {name!r}: unknown key {sorted(bad)[0]!r}")
+                raise _Problem(f"landmark {name!r}: unknown key {_first(bad)!r}")
         elif name in self._point_specs:
             spec = self._point_specs[name]
             if isinstance(spec, dict) and "sites" in spec:
@@ -346,7 +370,7 @@ class Positions:
             part = spec.get("part")
             if part is None:
                 raise _Problem("needs at, between, or part with y")
-            if part not in self.parts:
+            if not _known(part, self.parts):
                 raise _Problem(f"no part {part!r}{_hint(str(part), list(self.parts))}")
             chart = str(spec.get("chart", self.parts[part].charts[0]))
             if "y" not in spec and "level" not in spec:
@@ -354,7 +378,7 @@ class Positions:
             w = _Where(part, chart, float(spec.get("u", 0.0)), float(spec.get("y", 0.0)))
         # 2. another part or chart
         part = spec.get("part", w.part)
-        if part not in self.parts:
+        if not _known(part, self.parts):
             raise _Problem(f"no part {part!r}{_hint(str(part), list(self.parts))}")
         chart = str(spec.get("chart", w.chart if part == w.part else self.parts[part].charts[0]))
         if chart not in self.parts[part].charts:
@@ -443,6 +467,16 @@ def _is_num(v: Any) -> bool:
 
 def _line(d: Any, key: str) -> int:
     return _store.line_of(d, key)
+
+
+def _known(name: Any, names: dict[str, Any]) -> bool:
+    """Whether a value read from the file names one of these (a list or mapping names nothing)."""
+    return isinstance(name, str) and name in names
+
+
+def _first(keys: set[Any]) -> Any:
+    """The first of some unknown keys, in an order that does not mind keys of several types."""
+    return sorted(keys, key=str)[0]
 
 
 def _hint(name: str, options: list[str]) -> str:
