@@ -78,8 +78,11 @@ class _Group(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:  # the bare `acupoints`
                 from .output.streams import write_out
 
-                write_out(ctx.get_help() + "\n")  # help asked for by giving nothing: not an error
-                code = errors.ExitCode.OK
+                try:  # help asked for by giving nothing: not an error
+                    write_out(ctx.get_help() + "\n")
+                    code = errors.ExitCode.OK
+                except errors.AcupointsError as failed:  # stdout closed
+                    code = _fail(str(failed), failed.exit_code)
             elif type(exc).__name__ == "NoSuchOption":
                 found: Any = getattr(exc, "possibilities", None)
                 hint = f"; did you mean {found[0]}?" if found else ""

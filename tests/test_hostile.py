@@ -330,7 +330,9 @@ def sh(command: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     return subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=full, timeout=60)
 
 
-@pytest.mark.parametrize("args", ["list", "show ST36", "show ST36 -f table", "validate", "--version", "map ST36"])
+@pytest.mark.parametrize(
+    "args", ["list", "show ST36", "show ST36 -f table", "validate", "--version", "map ST36", "", "--help", "quiz"]
+)
 def test_a_closed_stdout_is_one_line_and_status_1(args):
     result = sh(f'"$A" {args} >&-')
     assert result.returncode == ExitCode.DATA
