@@ -75,9 +75,9 @@ class Result:
 
 
 def point_records(points: Sequence[Point], fields: Sequence[str] | None) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for p in points:
-        d = p.to_dict()
+        d: dict[str, Any] = dict(p.to_dict())
         out.append({f: d[f] for f in fields} if fields else d)
     return out
 
@@ -229,8 +229,8 @@ class Vocabularies(Result):
 
 
 def source_short(catalog: Catalog, sid: str) -> str:
-    src = catalog.sources.get(sid, {})
-    return str(src.get("short") or sid)
+    src = catalog.sources.get(sid)
+    return str(src.get("short") or sid) if src else sid
 
 
 def sources_text(catalog: Catalog, ids: Sequence[str]) -> str:

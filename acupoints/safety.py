@@ -174,7 +174,7 @@ class CheckReport(Result):
         }
 
     def rows(self) -> list[dict[str, Any]]:
-        return [f.to_dict() for f in self.findings]
+        return [dict(f.to_dict()) for f in self.findings]
 
     def messages(self) -> list[Message]:
         out = [Message(MessageKind.NOTE, n) for n in self.notes]
