@@ -89,23 +89,28 @@ def freeze(value: Mapping[str, object]) -> FrozenDict[str, Frozen]: ...
 def freeze(value: object) -> Frozen: ...
 def freeze(value: object) -> Frozen:
     """Plain data (dicts, lists, text, numbers) made immutable all the way down: mappings become
-    FrozenDicts, lists and tuples tuples. Anything else is refused, so nothing mutable hides inside."""
+    FrozenDicts, lists and tuples tuples. Other hashable values (a date YAML read) are kept as
+    they are; anything else (a set, an object that cannot be hashed) is refused, so nothing mutable
+    hides inside."""
     if isinstance(value, Mapping):
         return FrozenDict({str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
         return tuple(freeze(v) for v in value)
     if value is None or isinstance(value, str | int | float):  # bool is an int
         return value
-    raise TypeError(f"cannot freeze {type(value).__name__}")
+    if isinstance(value, set | frozenset) or getattr(type(value), "__hash__", None) is None:
+        raise TypeError(f"cannot freeze {type(value).__name__}")
+    return value  # type: ignore[return-value]  # e.g. datetime.date: immutable, and JSON-ready once written
 
 
-def thaw(value: Frozen) -> JSON:
-    """Frozen data back as plain JSON-ready data (dicts and lists), for to_dict() and the writers."""
-    if isinstance(value, FrozenDict):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
+def thaw(value: object) -> JSON:
+    """Frozen data back as plain data (mappings as dicts, tuples as lists) for to_dict() and the
+    writers: JSON and YAML take it as it is."""
+    if isinstance(value, Mapping):
+        return {str(k): thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
         return [thaw(v) for v in value]
-    return value
+    return value  # type: ignore[return-value]  # a scalar
 
 
 MERIDIANS: dict[str, str] = {

@@ -477,7 +477,7 @@ def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], patient: Patient
 ROW_FIELDS = ("rank", "code", "english", "sides", "reasons", "cautions")
 
 
-@dataclass
+@dataclass(frozen=True)
 class PrescriptionReport(Result):
     """A prescription as a command shows it: the ranked points as records, the rest beside them."""
 

@@ -8,6 +8,7 @@ it, never as settled fact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
@@ -152,8 +153,10 @@ class CheckReport(Result):
 
     columns = ("point", "kind", "message", "sources", "effect")
 
-    def __init__(self, checked: list[str], findings: list[Finding], catalog: Catalog, notes: tuple[str, ...] = ()):
-        self.checked, self.findings, self.catalog, self.notes = checked, findings, catalog, notes
+    def __init__(
+        self, checked: Sequence[str], findings: Sequence[Finding], catalog: Catalog, notes: Sequence[str] = ()
+    ) -> None:
+        self.checked, self.findings, self.catalog, self.notes = tuple(checked), tuple(findings), catalog, tuple(notes)
 
     @property
     def excluded(self) -> list[Finding]:
@@ -166,7 +169,7 @@ class CheckReport(Result):
 
     def data(self) -> dict[str, Any]:
         return {
-            "checked": self.checked,
+            "checked": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
             "ok": self.ok,
             "notes": list(self.notes),

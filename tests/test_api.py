@@ -319,3 +319,123 @@ def test_the_package_declares_every_export_for_type_checkers():
     assert set(acupoints.__all__) <= declared
     for name in acupoints.__all__:
         assert getattr(acupoints, name) is not None
+
+
+# -- result objects: immutable all the way down, and hashable -------------------------------------
+def _results(catalog, tmp_path):
+    """One result of every kind a command makes, built the way the command builds it."""
+    from acupoints import evidence, rxfile
+    from acupoints.map.report import make_report
+    from acupoints.prescribe import PrescriptionReport
+    from acupoints.results import ChannelView, PointList, PointPages, SearchResults, Vocabularies
+    from acupoints.safety import CheckReport
+
+    channel = catalog.channel("ST")
+    hits = catalog.search_hits("headache", limit=3)
+    rx = catalog.prescribe("CIPN", modality="electro", flags=Flags(lymphoedema="left-arm"))
+    saved = tmp_path / "rx.yaml"
+    from acupoints.output.writers import to_yaml
+
+    saved.write_text(to_yaml(rx.to_dict()), encoding="utf-8")
+    return {
+        "PointList": lambda: PointList(catalog.filter(condition="DPN"), ("code", "english"), title="t"),
+        "PointPages": lambda: PointPages([catalog["ST36"], catalog["LI4"]], catalog),
+        "ChannelView": lambda: ChannelView(channel["channel"], channel["points"]),
+        "Vocabularies": lambda: Vocabularies([(k, catalog.vocabulary(k)) for k in ("region", "modality")], False),
+        "SearchResults": lambda: SearchResults([catalog.point(h.code) for h in hits], hits, None, "headache"),
+        "CheckReport": lambda: CheckReport(
+            ["GB21", "LI4"], catalog.check(["GB21", "LI4"], flags=Flags(pregnant=True)), catalog
+        ),
+        "PrescriptionReport": lambda: PrescriptionReport(rx, catalog),
+        "EvidenceView": lambda: evidence.for_conditions(catalog, ["CIPN"]),
+        "EvidenceView (point)": lambda: evidence.for_point(catalog, "ST36", list(catalog.conditions)),
+        "SavedView": lambda: rxfile.SavedView(rxfile.read(str(saved)), catalog),
+        "ChartReport": lambda: make_report(catalog, {"ST36": None, "LI4": {"left"}}),
+    }
+
+
+def _mutable_inside(obj, where="result", seen=None):
+    """Where, inside a result, something could still be changed: a list, dict, set or bytearray, or
+    an object whose attributes can be set."""
+    from acupoints.catalog import Catalog
+
+    seen = set() if seen is None else seen
+    if id(obj) in seen or isinstance(obj, Catalog | str | int | float | bool | type(None)):
+        return
+    seen.add(id(obj))
+    if isinstance(obj, list | dict | set | bytearray):
+        yield f"{where}: {type(obj).__name__}"
+        return
+    if isinstance(obj, FrozenDict):
+        for k, v in obj.items():
+            yield from _mutable_inside(v, f"{where}[{k!r}]", seen)
+    elif isinstance(obj, tuple | frozenset):
+        for i, v in enumerate(obj):
+            yield from _mutable_inside(v, f"{where}[{i}]", seen)
+    elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+        try:
+            obj._probe = 1
+        except AttributeError:
+            pass
+        else:
+            yield f"{where}: {type(obj).__name__} takes new attributes"
+        for k, v in vars(obj).items():
+            yield from _mutable_inside(v, f"{where}.{k}", seen)
+
+
+RESULT_KINDS = [
+    "PointList",
+    "PointPages",
+    "ChannelView",
+    "Vocabularies",
+    "SearchResults",
+    "CheckReport",
+    "PrescriptionReport",
+    "EvidenceView",
+    "EvidenceView (point)",
+    "SavedView",
+    "ChartReport",
+]
+
+
+@pytest.mark.parametrize("kind", RESULT_KINDS)
+def test_every_result_is_immutable_all_the_way_down_and_hashable(catalog, tmp_path, kind):
+    make = _results(catalog, tmp_path)[kind]
+    result, again = make(), make()
+    assert list(_mutable_inside(result)) == []
+    assert result == again and hash(result) == hash(again) and len({result, again}) == 1
+    name = next(iter(vars(result)))
+    with pytest.raises(AttributeError):
+        setattr(result, name, None)
+    with pytest.raises(AttributeError):
+        delattr(result, name)
+    # what it says is unchanged by being frozen
+    import json
+
+    json.dumps(result.data(), ensure_ascii=False)
+    result.rows(), result.messages()
+
+
+def test_every_result_class_is_tested():
+    import importlib
+
+    from acupoints.results import Result
+
+    for module in ("evidence", "map.report", "prescribe", "rxfile", "safety", "handout", "quiz", "output.anki"):
+        importlib.import_module(f"acupoints.{module}")  # every module that may define a Result
+
+    def subclasses(c):
+        for s in c.__subclasses__():
+            yield s
+            yield from subclasses(s)
+
+    assert {c.__name__ for c in subclasses(Result) if c.__module__.startswith("acupoints")} == {
+        k.split()[0] for k in RESULT_KINDS
+    }
+
+
+def test_results_differ_when_what_they_hold_differs(catalog):
+    from acupoints.results import PointList
+
+    assert PointList(catalog.filter(condition="DPN")) != PointList(catalog.filter(condition="CIPN"))
+    assert PointList(catalog.filter(condition="DPN")) != PointList(catalog.filter(condition="DPN"), ("code",))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +42,12 @@ def gather(
     return chosen
 
 
-def _some(codes: list[str], most: int = 12) -> str:
+def _some(codes: Sequence[str], most: int = 12) -> str:
     """Codes for a one-line message: all of a few, the first of many and how many more."""
     return ", ".join(codes) if len(codes) <= most else f"{', '.join(codes[:most])} and {len(codes) - most} more"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChartReport(Result):
     chart: Chart
     title: str
