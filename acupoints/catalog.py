@@ -361,18 +361,19 @@ class Catalog:
             found = codes_mod.meridian_from(v)
             if len(found) == 1:
                 return found[0]
-            options: Iterable[str] = m.MERIDIANS
-        else:
-            options = {
-                "condition": self._conditions,
-                "region": m.REGIONS,
-                "modality": m.MODALITIES,
-                "category": m.CATEGORIES,
-                "caution": m.CAUTION_KINDS,
-            }[kind]
-            for o in options:
-                if o.casefold() == v.casefold():
-                    return o
+            near = codes_mod.nearest_channel(v)
+            hint = f"; did you mean {near}?" if near else ""
+            raise m.UsageError(f"unknown meridian {value!r}{hint} (see: acupoints vocab meridian)")
+        options: Iterable[str] = {
+            "condition": self._conditions,
+            "region": m.REGIONS,
+            "modality": m.MODALITIES,
+            "category": m.CATEGORIES,
+            "caution": m.CAUTION_KINDS,
+        }[kind]
+        for o in options:
+            if o.casefold() == v.casefold():
+                return o
         close = difflib.get_close_matches(v.casefold(), [o.casefold() for o in options], n=1, cutoff=0.5)
         hint = f"; did you mean {[o for o in options if o.casefold() == close[0]][0]}?" if close else ""
         raise m.UsageError(f"unknown {kind} {value!r}{hint} (see: acupoints vocab {kind})")
@@ -401,8 +402,8 @@ class Catalog:
         """A channel as students learn it: a summary and its points in order."""
         found = codes_mod.meridian_from(text)
         if len(found) != 1:
-            hint = difflib.get_close_matches(text.upper(), list(m.MERIDIANS), n=1, cutoff=0.5)
-            more = f"; did you mean {hint[0]}?" if hint else ""
+            near = codes_mod.nearest_channel(text)
+            more = f"; did you mean {near}?" if near else ""
             raise m.UsageError(f"no channel {text!r}{more} (channels: {', '.join(m.MERIDIANS)})")
         code = found[0]
         points = [p for p in self if p.meridian == code]

@@ -212,7 +212,7 @@ ModalityOpt = Annotated[
 MeridianOpt = Annotated[
     list[str],
     typer.Option(
-        "--meridian", autocompletion=_completer("meridian"), help="A channel code in any system: ST, UB, SJ, Du, EX."
+        "--meridian", autocompletion=_completer("meridian"), help="A channel in any system (ST, UB, SJ, Du) or words."
     ),
 ]
 CategoryOpt = Annotated[
@@ -393,8 +393,8 @@ def list_(
 ) -> None:
     """List points in WHO order, narrowed by any mix of filters.
 
-    Each filter may be given more than once (any of its values matches); different filters
-    must all match.
+    Each filter may be given more than once or as a comma list (--meridian ST,SP): any of its
+    values matches; different filters must all match.
 
     Examples:
 
@@ -422,7 +422,7 @@ def list_(
 @app.command()
 def meridian(
     ctx: typer.Context,
-    channel: Annotated[str, typer.Argument(metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX ... in any system.")],
+    channel: Annotated[str, typer.Argument(metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX, or a name: stomach.")],
     fields: FieldsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -433,6 +433,8 @@ def meridian(
     Examples:
 
       acupoints meridian ST
+
+      acupoints meridian stomach
 
       acupoints meridian UB --fields code,pinyin,categories
 
@@ -520,10 +522,6 @@ RxFormatOpt = Annotated[
         help="table, plain, json, csv, yaml, or markdown (a handout for the patient).",
     ),
 ]
-
-
-def _codes_list(values: list[str]) -> tuple[str, ...]:
-    return tuple(x.strip() for v in values for x in v.split(",") if x.strip())
 
 
 @app.command()
@@ -620,10 +618,10 @@ def prescribe(
         catalog,
         condition,
         modality=modality,
-        region=tuple(region),
+        region=region,
         max_points=max_points,
-        include=_codes_list(include),
-        avoid=_codes_list(avoid),
+        include=include,
+        avoid=avoid,
         flags=flags,
     )
     _write(PrescriptionReport(rx, catalog), fmt, output, force, RxFormat)
@@ -698,7 +696,9 @@ def check(
                 modality = saved.modality_used or saved.modality
         else:
             texts.append(item)
-    for spec in pair:
+    from ._many import many
+
+    for spec in many(pair, "--pair"):
         try:
             pairs.append(rxfile.parse_pair(spec, lambda t: bool(catalog.resolve(t))))
         except errors.UsageError as exc:
@@ -778,10 +778,11 @@ def quiz(
       printf 'ST36\\nzusanli\\n' | acupoints quiz --count 2 --seed 1
     """
     from . import quiz as q
+    from ._many import many
     from .output.writers import console as make_console
 
     catalog = _load(ctx)
-    kinds = tuple(kind) or q.KINDS
+    kinds = many(kind, "--kind") or q.KINDS
     for k in kinds:
         if k not in q.KINDS:
             raise errors.UsageError(f"unknown question kind {k!r}; use {', '.join(q.KINDS)}")

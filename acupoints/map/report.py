@@ -88,9 +88,11 @@ def make_report(
     channels: list[str] | None = None,
 ) -> ChartReport:
     """The chart of the chosen points; `channels` (meridian codes) are drawn as lines."""
+    from acupoints._many import many
     from acupoints.map.chart import check_views, make_chart
 
-    check_views(views or [])
+    views = list(many(views, "view"))  # --view front,back as --view front --view back
+    check_views(views)
     chart = make_chart(
         [(catalog.point(c), s) for c, s in chosen.items()],
         catalog.positions(),
