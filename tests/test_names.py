@@ -111,9 +111,8 @@ def test_the_command_line_takes_the_names(cli):
     assert code == 0 and by_name == cli("meridian", "ST", "-f", "json")[1]
     assert cli("meridian", "Gall Bladder", "-f", "json")[1] == cli("meridian", "GB", "-f", "json")[1]
     code, _, err = cli("meridian", "stomack")
-    assert code == 2 and err == "acupoints: error: no channel 'stomack'; did you mean ST? (channels: " + ", ".join(
-        codes_all()
-    ) + ")\n"
+    channels = ", ".join(codes_all())
+    assert code == 2 and err == f"acupoints: error: no channel 'stomack'; did you mean ST? (channels: {channels})\n"
     assert cli("list", "--meridian", "stomach", "-f", "json")[1] == cli("list", "--meridian", "ST", "-f", "json")[1]
     code, out, err = cli("check", "Liver 3", "San Jiao 5", "-f", "json")
     assert code == 0, err
