@@ -41,22 +41,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    # each name from the module that defines it: a type checker run with --strict (no implicit
+    # re-export) then knows them all
     from .catalog import Catalog, load_catalog
-    from .model import (
-        AcupointsError,
-        AmbiguousPointError,
-        CatalogError,
-        Category,
-        Caution,
-        FrozenDict,
-        Needling,
-        Point,
-        Reference,
-        UnknownPointError,
-        UsageError,
-    )
+    from .errors import AcupointsError, AmbiguousPointError, CatalogError, UnknownPointError, UsageError
+    from .flags import Flags
+    from .model import Category, Caution, FrozenDict, Needling, Point, Reference
     from .prescribe import Prescription
-    from .safety import Finding, Flags
+    from .rules import Finding
     from .vocab import CategoryKind, CautionKind, Limb, Meridian, Modality, Region
 else:  # the names load when first used, so `import acupoints` stays cheap
 
