@@ -255,7 +255,7 @@ class Catalog:
         beside it, else the shipped one."""
         return _companion(self.path if self.path is not None else default_catalog_path(), name)
 
-    def plain_locations(self) -> dict[str, str]:
+    def plain_locations(self) -> Mapping[str, str]:
         """Where each point is in a patient's words (plain-locations.yaml beside this catalog, else
         the shipped one), for the handout: code -> text. CatalogError listing every problem."""
         if self._plain_locations is None:
@@ -270,7 +270,7 @@ class Catalog:
             if problems:
                 raise m.CatalogError(problems)
             self._plain_locations = found
-        return self._plain_locations
+        return MappingProxyType(self._plain_locations)
 
     def positions(self) -> Positions:
         """Where the points are, for `map`: positions.yaml beside this catalog (which must match
@@ -314,10 +314,11 @@ class Catalog:
         return self._index_data
 
     @property
-    def references(self) -> dict[str, m.Reference]:
+    def references(self) -> Mapping[str, m.Reference]:
+        """The studies by id (read-only)."""
         if self._references is None:
             self._references = {k: _build_reference(v) for k, v in self._references_raw.items()}
-        return self._references
+        return MappingProxyType(self._references)
 
     @property
     def conditions(self) -> Mapping[str, ConditionInfo]:

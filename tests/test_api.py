@@ -211,6 +211,14 @@ def test_references_are_immutable_and_hashable(catalog):
         with_course[0].parameters["weeks"] = 1  # type: ignore[index]
 
 
+def test_the_catalogs_own_tables_are_read_only(catalog):
+    for table in (catalog.references, catalog.conditions, catalog.sources, catalog.plain_locations()):
+        assert len(table) > 0
+        with pytest.raises(TypeError):
+            table["x"] = None  # type: ignore[index]
+    assert "CIPN" in catalog.conditions and "ST36" in catalog.plain_locations()
+
+
 def test_frozen_dict_behaves_as_a_read_only_dict():
     a = FrozenDict({"x": (1, 2), "y": "z"})
     b = FrozenDict([("y", "z"), ("x", (1, 2))])
