@@ -247,6 +247,8 @@ class Catalog:
     def __getitem__(self, text: str) -> m.Point:
         """The one point the text names (as `lookup`); KeyError (UnknownPointError or
         AmbiguousPointError, which are KeyErrors) saying why and what is near."""
+        if not isinstance(text, str):
+            raise m.UnknownPointError(str(text))
         built = self._built.get(text)
         return built if built is not None else self.lookup(text)
 

@@ -257,6 +257,8 @@ def test_an_unknown_name_is_a_key_error_that_says_what_is_near(catalog):
     assert isinstance(caught.value, UnknownPointError)
     assert str(caught.value) == "no point 'ST63'; did you mean ST36?"  # not KeyError's quoted repr
     assert "ST63" not in catalog and "" not in catalog and 36 not in catalog
+    with pytest.raises(KeyError, match="no point '36'"):
+        catalog[36]  # type: ignore[index]
 
 
 def test_an_ambiguous_name_is_a_key_error_naming_each_point(catalog):
