@@ -162,6 +162,8 @@ def test_a_saved_prescription_reads_back(cli, tmp_path):
     code, _, _ = cli("prescribe", "--condition", "CIPN", "--anticoagulants", "-o", str(rx))
     assert code == 0
     _check_call(cli, "saved", ("show", str(rx)), True, SAVED[0])
+    code, out, err = cli("show", str(rx), "--fields", "code")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "not of a saved prescription" in err
 
 
 def test_fields_all_is_every_field(cli):
