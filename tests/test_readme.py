@@ -98,6 +98,13 @@ def show_json(run: Run) -> None:
     assert {"location", "needling", "cautions", "conditions", "references"} <= set(data[0])
 
 
+def show_fields_csv(run: Run) -> None:
+    _ok(run)
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    assert [r["code"] for r in rows] == ["ST36", "SP6"] and list(rows[0]) == ["code", "needling", "cautions"]
+    assert json.loads(rows[0]["needling"])["depth_cun"]
+
+
 def list_dpn_electro(run: Run) -> None:
     _ok(run)
     codes = _codes(run)
@@ -347,6 +354,7 @@ CHECKS: dict[str, Callable[[Run], None]] = {
     "acupoints show 'Zú Sān Lǐ' 足三里": show_tones_and_characters,
     "acupoints show st-36 UB60 SJ5": show_codes,
     "acupoints show LI4 -f json": show_json,
+    "acupoints show ST36 SP6 --fields code,needling,cautions -f csv": show_fields_csv,
     "acupoints list --condition DPN --region lower-limb --modality electro": list_dpn_electro,
     "acupoints list --condition CIPN -f json > cipn.json": list_cipn_json,
     "acupoints list --meridian ST --category he-sea --fields code,pinyin,english": list_he_sea_fields,
