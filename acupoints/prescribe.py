@@ -474,7 +474,9 @@ def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], patient: Patient
     return tuple(pairs)
 
 
-ROW_FIELDS = ("rank", "code", "english", "sides", "reasons", "cautions")
+# A prescribed point's columns for plain and csv: its rank and name, then every key of its JSON
+# record, each holding what the JSON holds (cautions as objects, as `check` gives them).
+ROW_FIELDS = ("rank", "code", "english", "sides", "reasons", "cautions", "score", "studies", "modalities")
 
 
 @dataclass(frozen=True)
@@ -491,14 +493,7 @@ class PrescriptionReport(Result):
 
     def rows(self) -> list[dict[str, Any]]:
         return [
-            {
-                "rank": i,
-                "code": c.code,
-                "english": self.catalog.point(c.code).english,
-                "sides": c.sides,
-                "reasons": list(c.reasons),
-                "cautions": [finding_line(f, self.catalog, with_code=False) for f in c.cautions],
-            }
+            {"rank": i, "english": self.catalog.point(c.code).english, **c.to_dict()}
             for i, c in enumerate(self.rx.points, 1)
         ]
 

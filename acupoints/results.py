@@ -52,7 +52,12 @@ NOTICE_MESSAGE = Message(MessageKind.NOTICE, NOTICE)
 # The point fields a table or plain listing shows when --fields does not choose.
 DEFAULT_FIELDS: tuple[str, ...] = ("code", "pinyin", "hanzi", "english", "region", "categories")
 CHANNEL_FIELDS: tuple[str, ...] = ("number", "code", "pinyin", "hanzi", "english", "region", "categories")
-STUDY_FIELDS: tuple[str, ...] = ("year", "id", "design", "n", "verdict", "points", "finding", "identifier")
+# A study's columns for plain and csv: what the table shows first, then the rest of its record, so
+# that a csv holds every key the json does.
+STUDY_FIELDS: tuple[str, ...] = (
+    *("year", "id", "design", "n", "verdict", "points", "finding", "identifier"),
+    *("condition", "authors", "title", "journal", "uncertain_points", "points_source", "modality", "doi", "pmid"),
+)
 
 
 class Result:
@@ -152,18 +157,20 @@ class PointList(Result):
 
 
 class PointPages(Result):
-    """Everything about some points (show): a page each for people, full records for scripts."""
+    """Everything about some points (show): a page each for people, full records for scripts.
+
+    With `fields` (show --fields) the chosen fields only, as records in every format."""
 
     held_by_data: ClassVar[frozenset[MessageKind]] = frozenset()
 
-    def __init__(self, points: Sequence[Point], catalog: Catalog) -> None:
+    def __init__(self, points: Sequence[Point], catalog: Catalog, fields: tuple[str, ...] | None = None) -> None:
         from .model import EXPORT_FIELDS
 
-        self.points, self.catalog = tuple(points), catalog
-        self.columns = EXPORT_FIELDS
+        self.points, self.catalog, self.fields = tuple(points), catalog, fields
+        self.columns = fields or EXPORT_FIELDS
 
     def data(self) -> list[dict[str, Any]]:
-        return point_records(self.points, None)
+        return point_records(self.points, self.fields)
 
     def rows(self) -> list[dict[str, Any]]:
         return self.data()

@@ -210,7 +210,10 @@ def parse_pair(spec: str, known: Any = None) -> tuple[str, str, str]:
 class SavedView(Result):
     """`show rx.yaml`: the prescription as saved, its points with their sides, pairs, flags and plan."""
 
-    columns = ("code", "sides", "pinyin", "english", "cautions")
+    # code and sides as resolved (a hand-written file may say st-36, or leave the sides out), the
+    # point's names, then each key a saved point has, holding what the file holds
+    columns = ("code", "sides", "pinyin", "english", "cautions", "score", "reasons", "studies", "modalities")
+    table_columns = columns[:5]  # for people: the points, their sides and cautions; the reasons are prescribe's
 
     def __init__(self, saved: SavedPrescription, catalog: Catalog) -> None:
         from .model import freeze
@@ -225,20 +228,16 @@ class SavedView(Result):
         return out
 
     def rows(self) -> list[dict[str, Any]]:
-        by_code = {p.get("code"): p for p in self.saved.data.get("points") or [] if isinstance(p, Mapping)}
+        from .model import thaw
+
         out = []
-        for sp in self.saved.points:
+        # read() made one SavedPoint for each mapping of `points`, in order
+        for sp, item in zip(self.saved.points, self.saved.data["points"], strict=True):
             p = self.catalog.lookup(sp.code)
-            cautions = by_code.get(sp.code, {}).get("cautions") or []
-            out.append(
-                {
-                    "code": p.code,
-                    "sides": sp.sides or ("both" if p.bilateral else "midline"),
-                    "pinyin": p.pinyin,
-                    "english": p.english,
-                    "cautions": [c.get("message", "") for c in cautions if isinstance(c, Mapping)],
-                }
-            )
+            row: dict[str, Any] = thaw(item)  # type: ignore[assignment]  # a mapping thaws to a dict
+            sides = sp.sides or ("both" if p.bilateral else "midline")
+            row.update(code=p.code, sides=sides, pinyin=p.pinyin, english=p.english)
+            out.append(row)
         return out
 
     def messages(self) -> list[Message]:

@@ -192,4 +192,7 @@ class CheckReport(Result):
                     f"nothing excluded in {checked}; {n} caution{'s' if n != 1 else ''} to keep in mind",
                 )
             )
+        else:  # the table heads its list with this; a pipe gets it on stderr
+            n = len(self.excluded)
+            out.append(Message(MessageKind.NOTE, f"{n} exclusion{'s' if n > 1 else ''} for {checked}"))
         return [*out, NOTICE_MESSAGE]

@@ -449,21 +449,3 @@ def test_results_differ_when_what_they_hold_differs(catalog):
 
     assert PointList(catalog.filter(condition="DPN")) != PointList(catalog.filter(condition="CIPN"))
     assert PointList(catalog.filter(condition="DPN")) != PointList(catalog.filter(condition="DPN"), ("code",))
-
-
-def test_the_readmes_python_runs_and_says_what_it_shows(capsys):
-    """The README's Python section, run as it is: its blocks share one session, as in a notebook."""
-    from conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Python") : readme.index("## Speed and the cache")]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 2
-    namespace: dict[str, object] = {}
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)
-    out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("ST36 Zúsānlǐ On the front of the leg")
-    assert out[1] == "True True"  # catalog["Stomach 36"] is ST36, and "ST36" in catalog
-    assert "LI4 Joining Valley" in out  # filter(condition="CIPN", region="upper-limb")
-    assert str(namespace["svg"]).startswith("<svg")
