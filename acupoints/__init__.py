@@ -11,7 +11,7 @@ loaded when `load_catalog` is called.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._version import __version__ as __version__  # re-exported
 
@@ -20,52 +20,57 @@ __all__ = [
     "AmbiguousPointError",
     "Catalog",
     "CatalogError",
+    "CategoryKind",
     "Caution",
+    "CautionKind",
     "Category",
     "Finding",
     "Flags",
+    "FrozenDict",
+    "Limb",
+    "Meridian",
+    "Modality",
     "Needling",
     "Point",
     "Prescription",
     "Reference",
+    "Region",
     "UnknownPointError",
     "UsageError",
     "load_catalog",
 ]
 
 if TYPE_CHECKING:
+    # each name from the module that defines it: a type checker run with --strict (no implicit
+    # re-export) then knows them all
     from .catalog import Catalog, load_catalog
-    from .model import (
-        AcupointsError,
-        AmbiguousPointError,
-        CatalogError,
-        Category,
-        Caution,
-        Needling,
-        Point,
-        Reference,
-        UnknownPointError,
-        UsageError,
-    )
+    from .errors import AcupointsError, AmbiguousPointError, CatalogError, UnknownPointError, UsageError
+    from .flags import Flags
+    from .model import Category, Caution, FrozenDict, Needling, Point, Reference
     from .prescribe import Prescription
-    from .safety import Finding, Flags
+    from .rules import Finding
+    from .vocab import CategoryKind, CautionKind, Limb, Meridian, Modality, Region
+else:  # the names load when first used, so `import acupoints` stays cheap
 
+    def __getattr__(name: str) -> object:
+        if name in ("Catalog", "load_catalog"):
+            from . import catalog
 
-def __getattr__(name: str) -> Any:
-    if name in ("Catalog", "load_catalog"):
-        from . import catalog
+            return getattr(catalog, name)
+        if name in ("Flags", "Finding"):
+            from . import safety
 
-        return getattr(catalog, name)
-    if name in ("Flags", "Finding"):
-        from . import safety
+            return getattr(safety, name)
+        if name == "Prescription":
+            from .prescribe import Prescription
 
-        return getattr(safety, name)
-    if name == "Prescription":
-        from .prescribe import Prescription
+            return Prescription
+        if name in ("CategoryKind", "CautionKind", "Limb", "Meridian", "Modality", "Region"):
+            from . import vocab
 
-        return Prescription
-    if name in __all__:
-        from . import model
+            return getattr(vocab, name)
+        if name in __all__:
+            from . import model
 
-        return getattr(model, name)
-    raise AttributeError(f"module 'acupoints' has no attribute {name!r}")
+            return getattr(model, name)
+        raise AttributeError(f"module 'acupoints' has no attribute {name!r}")

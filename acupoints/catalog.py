@@ -12,18 +12,22 @@ from __future__ import annotations
 import difflib
 import marshal
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from . import _store
 from . import codes as codes_mod
 from . import model as m
+from ._many import OneOrMany, many
 from ._store import data_dir as data_dir  # re-exported: scripts and tests ask the catalog for it
 
 if TYPE_CHECKING:
+    from .flags import Flags
     from .map.positions import Positions
     from .prescribe import Prescription
+    from .records import Channel, ChannelSummary, ConditionInfo, SourceInfo
     from .safety import Finding
     from .search import Hit, Searcher
 
@@ -152,7 +156,7 @@ def _build_point(d: dict[str, Any]) -> m.Point:
             )
             for c in d["cautions"]
         ),
-        conditions={k: tuple(v) for k, v in d["conditions"].items()},
+        conditions=m.FrozenDict({k: tuple(v) for k, v in d["conditions"].items()}),
     )
 
 
@@ -177,7 +181,7 @@ def _build_reference(d: dict[str, Any]) -> m.Reference:
         points=tuple(d.get("points") or ()),
         points_source=d.get("points_source"),
         modality=d.get("modality"),
-        parameters=dict(d.get("parameters") or {}),
+        parameters=m.freeze(d.get("parameters") or {}),
         applied=tuple(d.get("applied") or ()),
         comparator=d.get("comparator"),
         result=d.get("result"),
@@ -185,11 +189,23 @@ def _build_reference(d: dict[str, Any]) -> m.Reference:
 
 
 class Catalog:
-    """The points, their references and caution sources, and the ways to find points."""
+    """The points, their references and caution sources, and the ways to find points.
 
-    def __init__(self, data: dict[str, Any], path: Path | None = None) -> None:
+    Iterating gives the points in WHO order; `catalog["ST36"]` is `lookup` (any spelling the
+    resolver takes; KeyError, with the nearest names, when no one point has it) and `"ST36" in
+    catalog` says whether it would give a point. Made by `load_catalog`.
+    """
+
+    path: Path | None
+    data_version: str | None
+    sources: Mapping[str, SourceInfo]
+
+    def __init__(self, data: Mapping[str, object], path: Path | None = None) -> None:
+        self._init(data, path)
+
+    def _init(self, data: Any, path: Path | None) -> None:
         self.path = path
-        self.data_version: str | None = data.get("data_version")
+        self.data_version = data.get("data_version")
         # the validator has put the points in WHO order already; from the cache, each point is
         # still a marshal blob until it is first used (see _for_cache)
         if "blobs" in data:
@@ -207,8 +223,8 @@ class Catalog:
         self._plain_locations: dict[str, str] | None = None
         self._searcher: Searcher | None = None
         self._search_cache: Path | None = None
-        self.sources: dict[str, dict[str, Any]] = data["sources"]
-        self._conditions: dict[str, dict[str, Any]] = data["conditions"]
+        self.sources = MappingProxyType(data["sources"])
+        self._conditions: dict[str, ConditionInfo] = data["conditions"]
 
     # -- points -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -217,15 +233,31 @@ class Catalog:
     def __iter__(self) -> Iterator[m.Point]:
         return (self.point(code) for code in self._raw)
 
-    def __contains__(self, code: object) -> bool:
-        return code in self._raw
+    def __contains__(self, item: object) -> bool:
+        """Whether `catalog[item]` gives a point: a text that names exactly one point (a code in any
+        spelling, a name), or a Point of this catalog."""
+        if isinstance(item, m.Point):
+            return item.code in self._raw and self.point(item.code) == item
+        if not isinstance(item, str):
+            return False
+        if item in self._raw:
+            return True
+        return len(codes_mod.resolve(item, self._index, self._raw)) == 1
+
+    def __getitem__(self, text: str) -> m.Point:
+        """The one point the text names (as `lookup`); KeyError (UnknownPointError or
+        AmbiguousPointError, which are KeyErrors) saying why and what is near."""
+        if not isinstance(text, str):
+            raise m.UnknownPointError(str(text))
+        built = self._built.get(text)
+        return built if built is not None else self.lookup(text)
 
     def data_file(self, name: str) -> Path:
         """The companion file (conditions.yaml, positions.yaml, ...) this catalog reads: the one
         beside it, else the shipped one."""
         return _companion(self.path if self.path is not None else default_catalog_path(), name)
 
-    def plain_locations(self) -> dict[str, str]:
+    def plain_locations(self) -> Mapping[str, str]:
         """Where each point is in a patient's words (plain-locations.yaml beside this catalog, else
         the shipped one), for the handout: code -> text. CatalogError listing every problem."""
         if self._plain_locations is None:
@@ -240,7 +272,7 @@ class Catalog:
             if problems:
                 raise m.CatalogError(problems)
             self._plain_locations = found
-        return self._plain_locations
+        return MappingProxyType(self._plain_locations)
 
     def positions(self) -> Positions:
         """Where the points are, for `map`: positions.yaml beside this catalog (which must match
@@ -284,16 +316,17 @@ class Catalog:
         return self._index_data
 
     @property
-    def references(self) -> dict[str, m.Reference]:
+    def references(self) -> Mapping[str, m.Reference]:
+        """The studies by id (read-only)."""
         if self._references is None:
             self._references = {k: _build_reference(v) for k, v in self._references_raw.items()}
-        return self._references
+        return MappingProxyType(self._references)
 
     @property
-    def conditions(self) -> dict[str, dict[str, Any]]:
+    def conditions(self) -> Mapping[str, ConditionInfo]:
         """What conditions.yaml says of each condition, by code, in the file's order: the set of
-        conditions is data, so a new one needs no change to the code."""
-        return self._conditions
+        conditions is data, so a new one needs no change to the code. Read-only."""
+        return MappingProxyType(self._conditions)
 
     def condition_names(self) -> dict[str, str]:
         """Each declared condition's code and its name in full."""
@@ -331,18 +364,19 @@ class Catalog:
             found = codes_mod.meridian_from(v)
             if len(found) == 1:
                 return found[0]
-            options: Iterable[str] = m.MERIDIANS
-        else:
-            options = {
-                "condition": self._conditions,
-                "region": m.REGIONS,
-                "modality": m.MODALITIES,
-                "category": m.CATEGORIES,
-                "caution": m.CAUTION_KINDS,
-            }[kind]
-            for o in options:
-                if o.casefold() == v.casefold():
-                    return o
+            near = codes_mod.nearest_channel(v)
+            hint = f"; did you mean {near}?" if near else ""
+            raise m.UsageError(f"unknown meridian {value!r}{hint} (see: acupoints vocab meridian)")
+        options: Iterable[str] = {
+            "condition": self._conditions,
+            "region": m.REGIONS,
+            "modality": m.MODALITIES,
+            "category": m.CATEGORIES,
+            "caution": m.CAUTION_KINDS,
+        }[kind]
+        for o in options:
+            if o.casefold() == v.casefold():
+                return o
         close = difflib.get_close_matches(v.casefold(), [o.casefold() for o in options], n=1, cutoff=0.5)
         hint = f"; did you mean {[o for o in options if o.casefold() == close[0]][0]}?" if close else ""
         raise m.UsageError(f"unknown {kind} {value!r}{hint} (see: acupoints vocab {kind})")
@@ -367,56 +401,97 @@ class Catalog:
             return [(k, sum(k in p.caution_kinds for p in pts), "") for k in m.CAUTION_KINDS]
         raise m.UsageError(f"unknown vocabulary {kind!r}")
 
-    def channel(self, text: str) -> dict[str, Any]:
+    def channel(self, text: str) -> Channel:
         """A channel as students learn it: a summary and its points in order."""
         found = codes_mod.meridian_from(text)
         if len(found) != 1:
-            hint = difflib.get_close_matches(text.upper(), list(m.MERIDIANS), n=1, cutoff=0.5)
-            more = f"; did you mean {hint[0]}?" if hint else ""
+            near = codes_mod.nearest_channel(text)
+            more = f"; did you mean {near}?" if near else ""
             raise m.UsageError(f"no channel {text!r}{more} (channels: {', '.join(m.MERIDIANS)})")
         code = found[0]
         points = [p for p in self if p.meridian == code]
-        summary: dict[str, Any] = {"code": code, "name": m.MERIDIANS[code], "points": len(points)}
+        summary: ChannelSummary = {"code": code, "name": m.MERIDIANS[code], "points": len(points)}
         if code in m.CHANNELS:
             full, organ, element, polarity, paired = m.CHANNELS[code]
-            summary.update(traditional=full, organ=organ, element=element, polarity=polarity, paired=paired)
+            summary["traditional"], summary["organ"], summary["element"] = full, organ, element
+            summary["polarity"], summary["paired"] = polarity, paired
         if points:
             summary["starts"] = {"code": points[0].code, "region": points[0].region}
             summary["ends"] = {"code": points[-1].code, "region": points[-1].region}
         return {"channel": summary, "points": points}
 
-    def prescribe(self, condition: str, **options: Any) -> Prescription:
-        """A point prescription (see acupoints.prescribe.prescribe for the options)."""
+    def prescribe(
+        self,
+        condition: str,
+        *,
+        modality: str | None = None,
+        region: OneOrMany = (),
+        max_points: int = 8,
+        include: OneOrMany = (),
+        avoid: OneOrMany = (),
+        flags: Flags | None = None,
+    ) -> Prescription:
+        """A point prescription for a condition (see acupoints.prescribe.prescribe): `region`,
+        `include` and `avoid` take one value, a comma list or an iterable of them."""
         from .prescribe import prescribe
 
-        return prescribe(self, condition, **options)
+        return prescribe(
+            self,
+            condition,
+            modality=modality,
+            region=region,
+            max_points=max_points,
+            include=include,
+            avoid=avoid,
+            flags=flags,
+        )
 
-    def check(self, points: Iterable[str], **options: Any) -> list[Finding]:
-        """Everything wrong with these points for a patient (see acupoints.safety.check); [] if nothing."""
+    def check(
+        self,
+        points: OneOrMany,
+        *,
+        pairs: Iterable[tuple[str, str, str]] = (),
+        flags: Flags | None = None,
+        modality: str | None = None,
+        condition: str | None = None,
+    ) -> list[Finding]:
+        """What the rules say about these points (each a name, optionally with a side: 'LI4:right')
+        and electroacupuncture pairs ((A, B, side)) for a patient (see acupoints.safety.check);
+        [] if nothing."""
         from .safety import check
 
-        return check(self, list(points), **options)
+        return check(
+            self,
+            list(many(points, "points")),
+            pairs=tuple(pairs),
+            flags=flags,
+            modality=modality,
+            condition=condition,
+        )
 
     # -- many ---------------------------------------------------------------------------
     def filter(
         self,
         *,
-        condition: Sequence[str] = (),
-        region: Sequence[str] = (),
-        modality: Sequence[str] = (),
-        meridian: Sequence[str] = (),
-        category: Sequence[str] = (),
-        exclude_caution: Sequence[str] = (),
+        condition: OneOrMany = (),
+        region: OneOrMany = (),
+        modality: OneOrMany = (),
+        meridian: OneOrMany = (),
+        category: OneOrMany = (),
+        exclude_caution: OneOrMany = (),
     ) -> list[m.Point]:
-        """Points matching every given filter (any of the values given for one filter), WHO order."""
-        conds = {self.check_value("condition", v) for v in condition}
+        """Points matching every given filter (any of the values given for one filter), WHO order.
+
+        Each filter takes one value (`condition="CIPN"`, an enum member such as `Modality.ELECTRO`),
+        a comma list (`meridian="ST,SP"`) or an iterable of them; UsageError for an unknown value."""
+        conds = {self.check_value("condition", v) for v in many(condition, "condition")}
         regions: set[str] = set()
-        for v in region:
+        for v in many(region, "region"):
             regions |= m.region_parts(self.check_value("region", v))
-        mods = {self.check_value("modality", v) for v in modality}
-        merids = {self.check_value("meridian", v) for v in meridian}
-        cats = {self.check_value("category", v) for v in category}
-        excluded = {self.check_value("caution", v) for v in exclude_caution}
+        mods = {self.check_value("modality", v) for v in many(modality, "modality")}
+        merids = {self.check_value("meridian", v) for v in many(meridian, "meridian")}
+        cats = {self.check_value("category", v) for v in many(category, "category")}
+        excluded = {self.check_value("caution", v) for v in many(exclude_caution, "caution")}
         out = []
         for code, (f_conds, f_region, f_mods, f_merid, f_cats, f_cauts) in zip(
             self._raw, self._facet_list, strict=True

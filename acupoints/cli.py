@@ -205,8 +205,8 @@ def _root(
             callback=_completion_option,
             expose_value=False,
             autocompletion=complete.SHELL,
-            help="Install TAB completion for SHELL: bash, zsh, fish or powershell; the shell this runs in when "
-            "left out. It takes effect in a new shell.",
+            help="Install TAB completion for SHELL: bash, zsh, fish or powershell; when left out, the shell this "
+            "runs in (else $SHELL). It takes effect in a new shell.",
         ),
     ] = None,
     show_completion: Annotated[
@@ -217,8 +217,8 @@ def _root(
             callback=_completion_option,
             expose_value=False,
             autocompletion=complete.SHELL,
-            help="Print the completion script for SHELL (the shell this runs in when left out), to install it "
-            "yourself.",
+            help="Print the completion script for SHELL (when left out, the shell this runs in, else $SHELL), to "
+            "install it yourself.",
         ),
     ] = None,
 ) -> None:
@@ -253,7 +253,7 @@ ModalityOpt = Annotated[
 MeridianOpt = Annotated[
     list[str],
     typer.Option(
-        "--meridian", autocompletion=complete.MERIDIAN, help="A channel code in any system: ST, UB, SJ, Du, EX."
+        "--meridian", autocompletion=complete.MERIDIAN, help="A channel in any system (ST, UB, SJ, Du) or words."
     ),
 ]
 CategoryOpt = Annotated[
@@ -288,12 +288,23 @@ FieldsOpt = Annotated[
         "--fields",
         metavar="A,B,...",
         autocompletion=complete.FIELDS,
-        help="Columns or keys to output, e.g. code,pinyin,english (see the README for all fields).",
+        help="Columns or keys to output, e.g. code,pinyin,english, or all (see the README for the fields).",
+    ),
+]
+BomOpt = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        envvar="ACUPOINTS_BOM",
+        help="Start csv and plain output with a UTF-8 byte order mark, so that Excel reads the characters "
+        "right; other formats never get one.",
     ),
 ]
 
 
-def _write(result: Any, fmt: StrEnum | None, output: str | None, force: bool, choices: type[StrEnum]) -> None:
+def _write(
+    result: Any, fmt: StrEnum | None, output: str | None, force: bool, choices: type[StrEnum], *, bom: bool = False
+) -> None:
     """Hand a result to the writers: the format is chosen there, once, for every command."""
     from .output.formats import choose, offered
     from .output.writers import write
@@ -303,7 +314,7 @@ def _write(result: Any, fmt: StrEnum | None, output: str | None, force: bool, ch
     else:
         options = {}
     chosen = choose(fmt.value if fmt else None, output, offered(choices), **options)
-    write(result, chosen, output, force=force)
+    write(result, chosen, output, force=force, bom=bom)
 
 
 def _fields(fields: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...] | None:
@@ -312,13 +323,15 @@ def _fields(fields: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...] 
     from . import model as m
 
     chosen = tuple(f.strip() for f in fields.split(",") if f.strip())
+    if "all" in chosen:
+        return (*m.EXPORT_FIELDS, *extra)
     for f in chosen:
         if f not in m.EXPORT_FIELDS and f not in extra:
             import difflib
 
             close = difflib.get_close_matches(f, m.EXPORT_FIELDS, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
-            raise errors.UsageError(f"unknown field {f!r}{hint} (fields: {', '.join(m.EXPORT_FIELDS)})")
+            raise errors.UsageError(f"unknown field {f!r}{hint} (fields: all, {', '.join((*m.EXPORT_FIELDS, *extra))})")
     return chosen
 
 
@@ -383,9 +396,11 @@ def show(
             autocompletion=complete.POINT_OR_RX,
         ),
     ],
+    fields: FieldsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """Show everything about one or more points.
 
@@ -396,9 +411,12 @@ def show(
       acupoints show zusanli 'Sān Yīn Jiāo' 合谷
 
       acupoints show LI4 -f json
+
+      acupoints show ST36 SP6 --fields code,needling,cautions -f csv
     """
     from .results import PointPages
 
+    chosen = _fields(fields)
     catalog = _load(ctx)
     # rxfile.is_rx_file, without importing rxfile for a plain lookup (show is the quickest command)
     saved = [t for t in points if t.lower().endswith((".yaml", ".yml"))]
@@ -407,9 +425,11 @@ def show(
 
         if len(points) > 1:
             raise errors.UsageError("show one saved prescription at a time, with no other points")
-        _write(rxfile.SavedView(rxfile.read(saved[0]), catalog), fmt, output, force, RecordFormat)
+        if chosen:
+            raise errors.UsageError("--fields picks the fields of points, not of a saved prescription")
+        _write(rxfile.SavedView(rxfile.read(saved[0]), catalog), fmt, output, force, RecordFormat, bom=bom)
         return
-    _write(PointPages([catalog.lookup(t) for t in points], catalog), fmt, output, force, RecordFormat)
+    _write(PointPages([catalog.lookup(t) for t in points], catalog, chosen), fmt, output, force, RecordFormat, bom=bom)
 
 
 @app.command("list")
@@ -433,11 +453,12 @@ def list_(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """List points in WHO order, narrowed by any mix of filters.
 
-    Each filter may be given more than once (any of its values matches); different filters
-    must all match.
+    Each filter may be given more than once or as a comma list (--meridian ST,SP): any of its
+    values matches; different filters must all match.
 
     Examples:
 
@@ -459,7 +480,7 @@ def list_(
         exclude_caution=exclude_caution,
     )
     title = f"{len(found)} point{'' if len(found) == 1 else 's'}"
-    _write(PointList(found, chosen, title=title), fmt, output, force, RecordFormat)
+    _write(PointList(found, chosen, title=title), fmt, output, force, RecordFormat, bom=bom)
 
 
 @app.command()
@@ -468,19 +489,22 @@ def meridian(
     channel: Annotated[
         str,
         typer.Argument(
-            metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX ... in any system.", autocompletion=complete.MERIDIAN
+            metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX, or a name: stomach.", autocompletion=complete.MERIDIAN
         ),
     ],
     fields: FieldsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """Show a channel as it is learned: its points in order, with a short summary.
 
     Examples:
 
       acupoints meridian ST
+
+      acupoints meridian stomach
 
       acupoints meridian UB --fields code,pinyin,categories
 
@@ -490,7 +514,7 @@ def meridian(
 
     chosen = _fields(fields)
     view = _load(ctx).channel(channel)
-    _write(ChannelView(view["channel"], view["points"], chosen), fmt, output, force, RecordFormat)
+    _write(ChannelView(view["channel"], view["points"], chosen), fmt, output, force, RecordFormat, bom=bom)
 
 
 @app.command()
@@ -505,6 +529,7 @@ def search(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """Find points by code, name, symptom, action, condition or location, best match first.
 
@@ -528,7 +553,7 @@ def search(
     hits = catalog.search_hits(query, limit=limit, min_score=min_score)
     suggestions = catalog.searcher().suggest(query) if not hits else []
     points = [catalog.point(h.code) for h in hits]
-    _write(SearchResults(points, hits, chosen, query, suggestions), fmt, output, force, RecordFormat)
+    _write(SearchResults(points, hits, chosen, query, suggestions), fmt, output, force, RecordFormat, bom=bom)
 
 
 @app.command()
@@ -541,6 +566,7 @@ def vocab(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """List the values a filter takes, with how many points each has.
 
@@ -554,9 +580,8 @@ def vocab(
 
     catalog = _load(ctx)
     kinds = [kind.value] if kind else [v.value for v in Vocabulary]
-    _write(
-        Vocabularies([(k, catalog.vocabulary(k)) for k in kinds], kind is not None), fmt, output, force, RecordFormat
-    )
+    result = Vocabularies([(k, catalog.vocabulary(k)) for k in kinds], kind is not None)
+    _write(result, fmt, output, force, RecordFormat, bom=bom)
 
 
 RxFormatOpt = Annotated[
@@ -568,10 +593,6 @@ RxFormatOpt = Annotated[
         help="table, plain, json, csv, yaml, or markdown (a handout for the patient).",
     ),
 ]
-
-
-def _codes_list(values: list[str]) -> tuple[str, ...]:
-    return tuple(x.strip() for v in values for x in v.split(",") if x.strip())
 
 
 @app.command()
@@ -592,6 +613,7 @@ def evidence(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """What the studies say: the direction and certainty of the evidence, then each study.
 
@@ -611,7 +633,7 @@ def evidence(
     catalog = _load(ctx)
     conds = [catalog.check_value("condition", condition)] if condition else list(catalog.conditions)
     view = ev.for_point(catalog, point, conds) if point else ev.for_conditions(catalog, conds)
-    _write(view, fmt, output, force, RecordFormat)
+    _write(view, fmt, output, force, RecordFormat, bom=bom)
 
 
 @app.command()
@@ -649,6 +671,7 @@ def prescribe(
     fmt: RxFormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """Build a point prescription for a neuropathy, with reasons, pairs, course and warnings.
 
@@ -672,13 +695,13 @@ def prescribe(
         catalog,
         condition,
         modality=modality,
-        region=tuple(region),
+        region=region,
         max_points=max_points,
-        include=_codes_list(include),
-        avoid=_codes_list(avoid),
+        include=include,
+        avoid=avoid,
         flags=flags,
     )
-    _write(PrescriptionReport(rx, catalog), fmt, output, force, RxFormat)
+    _write(PrescriptionReport(rx, catalog), fmt, output, force, RxFormat, bom=bom)
 
 
 @app.command()
@@ -714,6 +737,7 @@ def check(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    bom: BomOpt = False,
 ) -> None:
     """Check points or a saved prescription for a patient, with the rules prescribe uses.
 
@@ -755,7 +779,9 @@ def check(
                 modality = saved.modality_used or saved.modality
         else:
             texts.append(item)
-    for spec in pair:
+    from ._many import many
+
+    for spec in many(pair, "--pair"):
         try:
             pairs.append(rxfile.parse_pair(spec, lambda t: bool(catalog.resolve(t))))
         except errors.UsageError as exc:
@@ -771,7 +797,7 @@ def check(
         notes += [note] if note else []
     findings = run_check(catalog, texts, pairs=tuple(pairs), flags=flags, modality=modality, condition=condition)
     report = CheckReport(texts, findings, catalog, tuple(notes))
-    _write(report, fmt, output, force, RecordFormat)
+    _write(report, fmt, output, force, RecordFormat, bom=bom)
     if not report.ok:
         raise typer.Exit(errors.ExitCode.DATA)
 
@@ -840,10 +866,11 @@ def quiz(
       printf 'ST36\\nzusanli\\n' | acupoints quiz --count 2 --seed 1
     """
     from . import quiz as q
+    from ._many import many
     from .output.writers import console as make_console
 
     catalog = _load(ctx)
-    kinds = tuple(kind) or q.KINDS
+    kinds = many(kind, "--kind") or q.KINDS
     for k in kinds:
         if k not in q.KINDS:
             raise errors.UsageError(f"unknown question kind {k!r}; use {', '.join(q.KINDS)}")

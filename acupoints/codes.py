@@ -88,6 +88,57 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "exle": ("EX-LE",),
 }
 
+# Channels by name, as students write them before a number (`Stomach 36`, `Gall Bladder 34`) or
+# alone (`acupoints meridian stomach`): compared without case, spaces or hyphens, and with a
+# trailing "channel" or "meridian" dropped. The older English names (heart constrictor, triple
+# warmer, ...) are those of the books that also use the older codes above.
+CHANNEL_NAMES: dict[str, str] = {
+    "lung": "LU",
+    "largeintestine": "LI",
+    "stomach": "ST",
+    "spleen": "SP",
+    "spleenpancreas": "SP",
+    "heart": "HT",
+    "smallintestine": "SI",
+    "bladder": "BL",
+    "urinarybladder": "BL",
+    "kidney": "KI",
+    "pericardium": "PC",
+    "heartconstrictor": "PC",
+    "heartprotector": "PC",
+    "heartgovernor": "PC",
+    "circulationsex": "PC",
+    "tripleenergizer": "TE",
+    "tripleenergiser": "TE",
+    "tripleburner": "TE",
+    "triplewarmer": "TE",
+    "tripleheater": "TE",
+    "sanjiao": "TE",
+    "gallbladder": "GB",
+    "liver": "LR",
+    "governingvessel": "GV",
+    "governorvessel": "GV",
+    "dumai": "GV",
+    "conceptionvessel": "CV",
+    "renmai": "CV",
+}
+_CHANNEL_WORDS = ("channel", "meridian")
+
+
+def _channels_of(prefix: str) -> tuple[str, ...]:
+    """The meridians (or extra groups) a code's prefix names: an abbreviation in any system, or a
+    channel's name (`stomach`, `stomach channel`)."""
+    found = PREFIXES.get(prefix)
+    if found:
+        return found
+    for word in _CHANNEL_WORDS:
+        if prefix.endswith(word) and len(prefix) > len(word):
+            prefix = prefix[: -len(word)]
+            break
+    code = CHANNEL_NAMES.get(prefix)
+    return (code,) if code else ()
+
+
 # Compiled on first use (re caches it): only the validator and sorting need it, not a lookup.
 _WHO_CODE = r"^(?:(LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)(\d+)|EX-(HN|CA|B|UE|LE)(\d+))$"
 
@@ -139,15 +190,25 @@ def code_candidates(text: str) -> list[str]:
     if not match:
         return []
     prefix, number = match.groups()
-    return [f"{m}{int(number)}" for m in PREFIXES.get(prefix, ())]
+    return [f"{m}{int(number)}" for m in _channels_of(prefix)]
 
 
 def meridian_from(text: str) -> tuple[str, ...]:
-    """Meridians a channel abbreviation names in any system (UB -> BL); () if unknown."""
+    """Meridians a channel abbreviation in any system (UB -> BL) or a channel's name (stomach,
+    Gall Bladder, San Jiao) names; () if unknown."""
     t = _SEPARATORS.sub("", _nfkc(text).casefold())
-    if t == "ex":
+    if t in ("ex", "extra", "extrapoints"):
         return ("EX",)
-    return tuple(m for m in PREFIXES.get(t, ()) if not m.startswith("EX-"))
+    return tuple(m for m in _channels_of(t) if not m.startswith("EX-"))
+
+
+def nearest_channel(text: str) -> str | None:
+    """The channel an unknown channel text most likely meant (a code, or a name: 'stomack'), for a
+    suggestion; None if nothing is near."""
+    t = _SEPARATORS.sub("", _nfkc(text).casefold())
+    pool = {code.casefold(): code for code in _CHANNEL_ORDER} | {name: code for name, code in CHANNEL_NAMES.items()}
+    close = difflib.get_close_matches(t, list(pool), n=1, cutoff=0.5 if len(t) <= 3 else 0.75)
+    return pool[close[0]] if close else None
 
 
 def has_tones(text: str) -> bool:
@@ -249,7 +310,7 @@ def suggest(text: str, index: Mapping[str, list[str]], codes: Iterable[str], lim
     match = _CODE_TEXT.match(t)
     if match:
         prefix, number = match.groups()
-        meridians = PREFIXES.get(prefix, ())
+        meridians = _channels_of(prefix)
         pool = [c for c in codes if any(c.startswith(m) and c[len(m) :].isdigit() for m in meridians)]
         if pool:
 

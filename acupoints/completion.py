@@ -210,8 +210,8 @@ def _vocabularies() -> dict[str, list[tuple[str, str]]]:
         "view": [(k, v.title) for k, v in VIEWS.items()],
         "quiz-kind": [(k, "") for k in quiz.KINDS],
         "shell": [(s, "") for s in SHELLS],
-        "fields": [(f, "") for f in model.EXPORT_FIELDS],
-        "fields:search": [(f, "") for f in (*model.EXPORT_FIELDS, *SEARCH_FIELDS)],
+        "fields": [("all", "every field"), *((f, "") for f in model.EXPORT_FIELDS)],
+        "fields:search": [("all", "every field"), *((f, "") for f in (*model.EXPORT_FIELDS, *SEARCH_FIELDS))],
         "format": [(k, v) for k, v in _FORMAT_HELP.items()],
     }
 
@@ -478,7 +478,9 @@ def answer(table: dict[str, Any], words: list[str], incomplete: str) -> tuple[Ca
 
 
 def _values(table: dict[str, Any], opt: Any, incomplete: str, command: str | None) -> tuple[Candidates, str]:
-    _names, _takes, _multiple, kind, choices, _help = opt
+    _names, _takes, multiple, kind, choices, _help = opt
+    if multiple and kind not in (None, "file", "choice") and not kind.endswith(","):
+        kind += ","  # a repeatable option also takes a comma list: complete its last item
     if kind == "choice":
         formats = dict(table["vocab"]["format"])
         return _prefixed([(c, formats.get(c, "")) for c in choices or ()], incomplete), ""
@@ -633,17 +635,19 @@ def script(shell: str) -> str:
 
 
 def detect_shell() -> str:
-    """The shell this runs in (its parent process), else $SHELL's; UsageError if neither is known."""
+    """The shell this runs in (a parent process), else the login shell ($SHELL): a script run by
+    sh still installs for the user's bash. UsageError if neither is one completion knows."""
     from .errors import UsageError
 
     name = ""
     try:
         import shellingham  # type: ignore[import-untyped]  # typer's own dependency
 
-        name = shellingham.detect_shell()[0]
+        name = shellingham.detect_shell()[0].lower()
     except Exception:
-        name = os.path.basename(os.environ.get("SHELL", ""))
-    name = name.lower()
+        pass
+    if name not in SHELLS:
+        name = os.path.basename(os.environ.get("SHELL", "")).lower() or name
     if name not in SHELLS:
         raise UsageError(
             f"cannot tell which shell this is{f' ({name})' if name else ''}; name it: "

@@ -30,7 +30,14 @@ class UsageError(AcupointsError):
     exit_code = ExitCode.USAGE
 
 
-class UnknownPointError(UsageError):
+class _NoPoint(KeyError):
+    """A lookup that found no one point is a KeyError too, so `catalog[text]` fails as a mapping
+    does; its message is the sentence, not KeyError's quoted repr of it."""
+
+    __str__ = BaseException.__str__
+
+
+class UnknownPointError(UsageError, _NoPoint):
     def __init__(self, text: str, suggestions: tuple[str, ...] = ()) -> None:
         self.text = text
         self.suggestions = suggestions
@@ -40,7 +47,7 @@ class UnknownPointError(UsageError):
         super().__init__(msg)
 
 
-class AmbiguousPointError(UsageError):
+class AmbiguousPointError(UsageError, _NoPoint):
     def __init__(self, text: str, candidates: tuple[Point, ...]) -> None:
         self.text = text
         self.candidates = candidates

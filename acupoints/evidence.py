@@ -7,7 +7,7 @@ not to show that the point works.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .results import NOTICE_MESSAGE, STUDY_FIELDS, Message, MessageKind, Result, study_record
@@ -41,9 +41,9 @@ class Section:
         return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class EvidenceView(Result):
-    sections: list[Section] = field(default_factory=list)
+    sections: tuple[Section, ...] = ()
     columns = STUDY_FIELDS
     # a list of sections, each with its summary and notes: only the notice goes to stderr
     held_by_data: ClassVar[frozenset[MessageKind]] = frozenset(MessageKind) - {MessageKind.NOTICE}
@@ -78,7 +78,7 @@ def for_conditions(catalog: Catalog, conditions: list[str]) -> EvidenceView:
         summary.append(f"Where it is felt: {' '.join(info['felt'].split())}")
         notes = [SECONDARY_NOTE] if any(r.points_source == "secondary" for r in refs) else []
         sections.append(Section(f"{cond}: {info['name']}", cond, tuple(summary), tuple(refs), tuple(notes)))
-    return EvidenceView(sections)
+    return EvidenceView(tuple(sections))
 
 
 def for_point(catalog: Catalog, text: str, conditions: list[str]) -> EvidenceView:
@@ -104,4 +104,4 @@ def for_point(catalog: Catalog, text: str, conditions: list[str]) -> EvidenceVie
         sections.append(
             Section(f"{p.code} {p.pinyin}", None, (f"No study in the references used {p.code}.",), (), (), p.code)
         )
-    return EvidenceView(sections)
+    return EvidenceView(tuple(sections))

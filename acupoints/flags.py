@@ -9,9 +9,13 @@ and its rule in the rule engine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from ._many import OneOrMany, many
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .records import FlagsRecord
 
 LIMBS: dict[str, tuple[str, str]] = {
     "left-arm": ("left", "upper-limb"),
@@ -47,9 +51,15 @@ def _flag(option: str, help: str, excludes: str, patient: str) -> Any:
     return field(default=False, metadata={"option": option, "help": help, "excludes": excludes, "patient": patient})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Flags:
-    """What the practitioner knows about the patient that changes which points may be used."""
+    """What the practitioner knows about the patient that changes which points may be used.
+
+    The yes/no flags take True or False and nothing else (`pregnant="no"` is refused, not read as
+    pregnant); `lymphoedema` takes the limbs in their documented forms, one or many:
+    `Flags(lymphoedema="left-arm")`, `"left arm, right-leg"`, `["left-arm", Limb.RIGHT_LEG]`.
+    Immutable, compared and hashed by value.
+    """
 
     pregnant: bool = _flag(
         "--pregnant",
@@ -94,14 +104,39 @@ class Flags:
         "before each session.",
     )
 
-    def __post_init__(self) -> None:
-        limbs = self.lymphoedema
-        if isinstance(limbs, str):  # Flags(lymphoedema="left-arm") means one limb, not its letters
-            limbs = (limbs,)
-        object.__setattr__(self, "lymphoedema", tuple(dict.fromkeys(parse_limb(x) for x in limbs)))
+    def __init__(
+        self,
+        *,
+        pregnant: bool = False,
+        pacemaker: bool = False,
+        anticoagulants: bool = False,
+        lymphoedema: OneOrMany = (),
+        diabetic_foot: bool = False,
+        low_platelets: bool = False,
+    ) -> None:
+        # one argument a field (a test holds them to the fields): the limbs as their canonical names,
+        # each once; a yes/no flag only as a bool
+        given: dict[str, Any] = {
+            "pregnant": pregnant,
+            "pacemaker": pacemaker,
+            "anticoagulants": anticoagulants,
+            "lymphoedema": lymphoedema,
+            "diabetic_foot": diabetic_foot,
+            "low_platelets": low_platelets,
+        }
+        for s in specs():
+            value = given[s.name]
+            if s.limbs:
+                limbs = many(value, s.name)
+                value = tuple(dict.fromkeys(parse_limb(x) for x in limbs))
+            elif not isinstance(value, bool):
+                raise UsageError(f"{s.name} is True or False, not {value!r}")
+            object.__setattr__(self, s.name, value)
 
-    def to_dict(self) -> dict[str, object]:
-        return {s.name: (list(v) if isinstance(v := getattr(self, s.name), tuple) else v) for s in specs()}
+    def to_dict(self) -> FlagsRecord:
+        """The flags as a prescription saves them: name -> true or false, or the list of limbs."""
+        out = {s.name: (list(v) if isinstance(v := getattr(self, s.name), tuple) else v) for s in specs()}
+        return cast("FlagsRecord", out)
 
     def merged(self, other: Flags) -> Flags:
         """Both sets of flags: a flag raised in either holds."""
@@ -135,7 +170,7 @@ class Flags:
         return any(self.to_dict().values())
 
     @classmethod
-    def from_mapping(cls, data: Any) -> Flags:
+    def from_mapping(cls, data: object) -> Flags:
         """Flags from a saved prescription's mapping; UsageError naming the key for anything
         that is not exactly a flag's type (`pregnant: "no"` is not read as pregnant)."""
         if data is None:

@@ -10,8 +10,9 @@ study gave, shows no study id, and never writes a range as "30 to 30".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .prescribe import PrescriptionReport
@@ -97,10 +98,10 @@ class Handout:
     notice: str = PATIENT_NOTICE
 
 
-def _span(v: dict[str, Any] | None, unit: str, one: str | None = None) -> str | None:
+def _span(v: object, unit: str, one: str | None = None) -> str | None:
     """'3 sessions a week', '1 session a week' or '2 to 3 sessions a week', from the studies' figures,
     without their ids."""
-    if not v:
+    if not isinstance(v, Mapping) or not v:
         return None
     lo, hi = v["min"], v["max"]
     if lo == hi:

@@ -8,7 +8,8 @@ methods), NamedTuples about 3 ms, a quarter of `python -c pass` on this machine.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
 
 from .errors import (  # noqa: F401  (re-exported: the errors are part of the model's API)
     NOTICE,
@@ -20,7 +21,97 @@ from .errors import (  # noqa: F401  (re-exported: the errors are part of the mo
     UnknownPointError,
     UsageError,
 )
-from .vocab import CautionBasis, CautionKind, CautionModality, Modality, Verdict, values
+from .vocab import CategoryKind, CautionBasis, CautionKind, CautionModality, Modality, Verdict, values
+
+if TYPE_CHECKING:
+    from .records import JSON, CategoryRecord, Frozen, PointRecord
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenDict(Mapping[_K, _V]):
+    """A mapping that cannot change, and so can be hashed: what a record holds where a dict would
+    let a caller change the catalog's own data through it (`point.conditions["DPN"] = ...`).
+
+    Equal to any mapping with the same items (`FrozenDict() == {}`), like a dict; its hash is that
+    of its items, so two equal FrozenDicts hash alike whatever their order.
+    """
+
+    __slots__ = ("_d", "_hash")
+    _d: dict[_K, _V]
+    _hash: int | None
+
+    def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
+        object.__setattr__(self, "_d", dict(items))
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._d
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenDict):
+            return self._d == other._d
+        if isinstance(other, Mapping):
+            return self._d == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(frozenset(self._d.items())))
+        return self._hash  # type: ignore[return-value]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} cannot be changed")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} cannot be changed")
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._d!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenDict[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (self._d,))
+
+
+@overload
+def freeze(value: Mapping[str, object]) -> FrozenDict[str, Frozen]: ...
+@overload
+def freeze(value: object) -> Frozen: ...
+def freeze(value: object) -> Frozen:
+    """Plain data (dicts, lists, text, numbers) made immutable all the way down: mappings become
+    FrozenDicts, lists and tuples tuples. Other hashable values (a date YAML read) are kept as
+    they are; anything else (a set, an object that cannot be hashed) is refused, so nothing mutable
+    hides inside."""
+    if isinstance(value, Mapping):
+        return FrozenDict({str(k): freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value
+    if isinstance(value, set | frozenset) or getattr(type(value), "__hash__", None) is None:
+        raise TypeError(f"cannot freeze {type(value).__name__}")
+    return value  # type: ignore[return-value]  # e.g. datetime.date: immutable, and JSON-ready once written
+
+
+def thaw(value: object) -> JSON:
+    """Frozen data back as plain data (mappings as dicts, tuples as lists) for to_dict() and the
+    writers: JSON and YAML take it as it is."""
+    if isinstance(value, Mapping):
+        return {str(k): thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [thaw(v) for v in value]
+    return value  # type: ignore[return-value]  # a scalar
+
 
 MERIDIANS: dict[str, str] = {
     "LU": "Lung",
@@ -120,21 +211,7 @@ def region_parts(region: str) -> frozenset[str]:
     return frozenset(out)
 
 
-CATEGORIES: tuple[str, ...] = (
-    "jing-well",
-    "ying-spring",
-    "shu-stream",
-    "jing-river",
-    "he-sea",
-    "yuan-source",
-    "luo-connecting",
-    "xi-cleft",
-    "back-shu",
-    "front-mu",
-    "lower-he-sea",
-    "influential",
-    "confluent",
-)
+CATEGORIES: tuple[str, ...] = values(CategoryKind)
 TRANSPORTING: tuple[str, ...] = CATEGORIES[:5]
 ELEMENTS: tuple[str, ...] = ("wood", "fire", "earth", "metal", "water")
 ORGANS: tuple[str, ...] = (
@@ -207,6 +284,14 @@ class Category(NamedTuple):
     of: str | None = None
     partner: str | None = None
 
+    def to_dict(self) -> CategoryRecord:
+        out: CategoryRecord = {"kind": self.kind}
+        if self.of:
+            out["of"] = self.of
+        if self.partner:
+            out["partner"] = self.partner
+        return out
+
     def describe(self) -> str:
         text = self.kind
         if self.of:
@@ -226,6 +311,14 @@ class Caution(NamedTuple):
 
 
 class Point(NamedTuple):
+    """One point of the catalog, immutable all the way down (tuples, and a FrozenDict for
+    `conditions`), so it can go into a set or be a dict key.
+
+    Equality and hash are by value, as for any tuple: two points are equal when every field is. A
+    catalog holds one point a code, so within a catalog that is equality by code; a point from an
+    edited catalog is not equal to the shipped point with the same code (compare `.code` for that).
+    """
+
     code: str
     meridian: str
     number: int
@@ -245,7 +338,9 @@ class Point(NamedTuple):
     categories: tuple[Category, ...] = ()
     element: str | None = None
     cautions: tuple[Caution, ...] = ()
-    conditions: dict[str, tuple[str, ...]] = {}  # a shared default, never mutated
+    # condition -> the studies that used the point; a FrozenDict, so nothing can change the catalog's
+    # own data through a point, and a point can be hashed (put in a set, used as a key)
+    conditions: FrozenDict[str, tuple[str, ...]] = FrozenDict()
 
     @property
     def category_kinds(self) -> tuple[str, ...]:
@@ -263,7 +358,7 @@ class Point(NamedTuple):
             seen.update(dict.fromkeys(refs))
         return tuple(seen)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PointRecord:
         """The stable export record: key order and names are part of the interface."""
         return {
             "code": self.code,
@@ -285,10 +380,7 @@ class Point(NamedTuple):
             },
             "actions": list(self.actions),
             "indications": list(self.indications),
-            "categories": [
-                {k: v for k, v in (("kind", c.kind), ("of", c.of), ("partner", c.partner)) if v}
-                for c in self.categories
-            ],
+            "categories": [c.to_dict() for c in self.categories],
             "element": self.element,
             "modalities": list(self.modalities),
             "conditions": {k: list(v) for k, v in self.conditions.items()},
@@ -352,7 +444,7 @@ class Reference(NamedTuple):
     points: tuple[str, ...] = ()
     points_source: str | None = None
     modality: str | None = None
-    parameters: dict[str, Any] = {}  # a shared default, never mutated
+    parameters: FrozenDict[str, Frozen] = FrozenDict()  # the course as the study gave it
     applied: tuple[str, ...] = ()  # vocab.Applied: what the study put on the points
     comparator: str | None = None  # vocab.Comparator
     result: str | None = None  # vocab.ResultClass

@@ -8,11 +8,12 @@ is not a measure of whether a point works, and every reason says which studies i
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
+from ._many import OneOrMany, many
 from ._version import __version__
 from .results import NOTICE_MESSAGE, Message, MessageKind, Result, finding_line
 from .rules import CAUTION, EXCLUDE, Patient, effective_modality, judge, judge_pair, limb_of, sides_left
@@ -21,6 +22,7 @@ from .vocab import FindingKind as FK
 
 if TYPE_CHECKING:
     from .catalog import Catalog
+    from .records import ChosenRecord, Frozen, PairRecord, PrescriptionRecord
 
 
 SAVE_FORMAT = "acupoints-prescription/1"
@@ -123,7 +125,7 @@ class Chosen:
     modalities: tuple[str, ...]
     cautions: tuple[Finding, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ChosenRecord:
         return {
             "code": self.code,
             "sides": self.sides,
@@ -141,7 +143,7 @@ class Pair:
     b: str
     sides: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PairRecord:
         return {"points": [self.a, self.b], "sides": self.sides}
 
 
@@ -152,6 +154,9 @@ SECONDARY_MARK = "* point list from a secondary summary, not the paper"
 
 @dataclass(frozen=True)
 class Prescription:
+    """A prescription as `prescribe` makes it: immutable all the way down (the course plan is a
+    FrozenDict), compared and hashed by value. `to_dict()` is what `-o rx.yaml` saves."""
+
     condition: str
     modality: str | None
     flags: Flags
@@ -159,7 +164,7 @@ class Prescription:
     pairs: tuple[Pair, ...]
     excluded: tuple[Finding, ...]
     warnings: tuple[Finding, ...]
-    plan: dict[str, Any]
+    plan: m.FrozenDict[str, Frozen]  # the course: each figure with the studies it came from
     notes: tuple[str, ...] = ()
     created: str = field(default_factory=lambda: _dt.date.today().isoformat())
     catalog_version: str | None = None
@@ -167,6 +172,10 @@ class Prescription:
     heading: str = USED_HEADING
     about: str = ""
     evidence: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.plan, m.FrozenDict):  # given as plain data: frozen, so nothing can change it
+            object.__setattr__(self, "plan", m.freeze(self.plan))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -178,7 +187,7 @@ class Prescription:
             return self.modality_used
         return f"{self.modality_used} (asked: {self.modality})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PrescriptionRecord:
         return {
             "format": SAVE_FORMAT,
             "created": self.created,
@@ -192,7 +201,7 @@ class Prescription:
             "pairs": [p.to_dict() for p in self.pairs],
             "excluded": [f.to_dict() for f in self.excluded],
             "warnings": [f.to_dict() for f in self.warnings],
-            "plan": self.plan,
+            "plan": {k: m.thaw(v) for k, v in self.plan.items()},
             "notes": list(self.notes),
             "ranking": {"heading": self.heading, "about": self.about},
             "evidence": self.evidence,
@@ -255,7 +264,7 @@ def course_plan(catalog: Catalog, condition: str, modality: str | None) -> dict[
     return {k: v for k, v in plan.items() if v is not None}
 
 
-def describe_plan(plan: dict[str, Any], name: Callable[[str], str] = str) -> list[str]:
+def describe_plan(plan: Mapping[str, Any], name: Callable[[str], str] = str) -> list[str]:
     """The course as lines, each figure with the study it came from (`name` turns an id into a name)."""
     lines = []
 
@@ -286,10 +295,10 @@ def prescribe(
     condition: str,
     *,
     modality: str | None = None,
-    region: tuple[str, ...] = (),
+    region: OneOrMany = (),
     max_points: int = 8,
-    include: tuple[str, ...] = (),
-    avoid: tuple[str, ...] = (),
+    include: OneOrMany = (),
+    avoid: OneOrMany = (),
     flags: Flags | None = None,
 ) -> Prescription:
     """Rank the points the studies of a condition used, under the one rule engine.
@@ -302,14 +311,14 @@ def prescribe(
     if modality:
         modality = catalog.check_value("modality", modality)
     regions: set[str] = set()
-    for r in region:
+    for r in many(region, "region"):
         regions |= m.region_parts(catalog.check_value("region", r))
     if max_points < 1:
         raise m.UsageError("max_points must be 1 or more")
     info = catalog.conditions[condition]
     felt = set(info["regions"])
-    include_codes = list(dict.fromkeys(catalog.lookup(t).code for t in include))
-    avoid_codes = {catalog.lookup(t).code for t in avoid}
+    include_codes = list(dict.fromkeys(catalog.lookup(t).code for t in many(include, "include")))
+    avoid_codes = {catalog.lookup(t).code for t in many(avoid, "avoid")}
     used, downgrade = effective_modality(modality, flags)
     patient = Patient(flags, used, frozenset(info.get("reduced_sensation") or ()))
     notes: list[str] = [downgrade] if downgrade else []
@@ -428,7 +437,7 @@ def prescribe(
         pairs=pairs,
         excluded=tuple(excluded),
         warnings=tuple(warnings),
-        plan=course_plan(catalog, condition, used),
+        plan=m.freeze(course_plan(catalog, condition, used)),
         notes=tuple(notes),
         catalog_version=catalog.data_version,
         modality_used=used,
@@ -465,10 +474,12 @@ def electro_pairs(catalog: Catalog, points: tuple[Chosen, ...], patient: Patient
     return tuple(pairs)
 
 
-ROW_FIELDS = ("rank", "code", "english", "sides", "reasons", "cautions")
+# A prescribed point's columns for plain and csv: its rank and name, then every key of its JSON
+# record, each holding what the JSON holds (cautions as objects, as `check` gives them).
+ROW_FIELDS = ("rank", "code", "english", "sides", "reasons", "cautions", "score", "studies", "modalities")
 
 
-@dataclass
+@dataclass(frozen=True)
 class PrescriptionReport(Result):
     """A prescription as a command shows it: the ranked points as records, the rest beside them."""
 
@@ -477,19 +488,12 @@ class PrescriptionReport(Result):
     columns = ROW_FIELDS
     formats = ("table", "plain", "json", "csv", "yaml", "markdown")
 
-    def data(self) -> dict[str, Any]:
+    def data(self) -> PrescriptionRecord:
         return self.rx.to_dict()
 
     def rows(self) -> list[dict[str, Any]]:
         return [
-            {
-                "rank": i,
-                "code": c.code,
-                "english": self.catalog.point(c.code).english,
-                "sides": c.sides,
-                "reasons": list(c.reasons),
-                "cautions": [finding_line(f, self.catalog, with_code=False) for f in c.cautions],
-            }
+            {"rank": i, "english": self.catalog.point(c.code).english, **c.to_dict()}
             for i, c in enumerate(self.rx.points, 1)
         ]
 

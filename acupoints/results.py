@@ -14,7 +14,8 @@ Nothing here prints, imports rich, or knows a CLI option.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -22,7 +23,7 @@ from .errors import NOTICE
 
 if TYPE_CHECKING:
     from .catalog import Catalog
-    from .model import Point, Reference
+    from .model import FrozenDict, Point, Reference
 
 
 class MessageKind(StrEnum):
@@ -51,11 +52,23 @@ NOTICE_MESSAGE = Message(MessageKind.NOTICE, NOTICE)
 # The point fields a table or plain listing shows when --fields does not choose.
 DEFAULT_FIELDS: tuple[str, ...] = ("code", "pinyin", "hanzi", "english", "region", "categories")
 CHANNEL_FIELDS: tuple[str, ...] = ("number", "code", "pinyin", "hanzi", "english", "region", "categories")
-STUDY_FIELDS: tuple[str, ...] = ("year", "id", "design", "n", "verdict", "points", "finding", "identifier")
+# A study's columns for plain and csv: what the table shows first, then the rest of its record, so
+# that a csv holds every key the json does.
+STUDY_FIELDS: tuple[str, ...] = (
+    *("year", "id", "design", "n", "verdict", "points", "finding", "identifier"),
+    *("condition", "authors", "title", "journal", "uncertain_points", "points_source", "modality", "doi", "pmid"),
+)
 
 
 class Result:
-    """Base of every result. Subclasses fill in records, data and messages."""
+    """Base of every result. Subclasses fill in records, data and messages.
+
+    A result is made once and never changes: its __init__ sets its fields (tuples, FrozenDicts and
+    other immutable values, so it is immutable all the way down), and once the outermost __init__
+    has returned, setting or deleting an attribute raises AttributeError. Two results are equal when
+    they are of one class and hold equal fields, and hash alike then (a catalog counts by identity).
+    Results that are frozen dataclasses get the same from the dataclass.
+    """
 
     # The formats a command offers for this result, and the one it takes on a terminal.
     formats: ClassVar[tuple[str, ...]] = ("table", "plain", "json", "csv", "yaml")  # = RecordFormat
@@ -63,6 +76,41 @@ class Result:
     # is a list, a published shape that cannot grow keys, the others go to stderr instead.
     held_by_data: ClassVar[frozenset[MessageKind]] = frozenset(MessageKind)
     columns: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Seal each instance when the __init__ of its own class returns (not when a base's
+        __init__, called from it, returns: the subclass still has fields to set)."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        @functools.wraps(init)
+        def sealing_init(self: Result, *args: Any, **kw: Any) -> None:
+            init(self, *args, **kw)
+            if type(self).__init__ is sealing_init:
+                object.__setattr__(self, "_sealed", True)
+
+        setattr(cls, "__init__", sealing_init)  # noqa: B010  (mypy refuses assigning a method)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self.__dict__.get("_sealed"):
+            raise AttributeError(f"{type(self).__name__} cannot be changed")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} cannot be changed")
+
+    def _fields(self) -> tuple[tuple[str, object], ...]:
+        return tuple((k, v) for k, v in vars(self).items() if k != "_sealed")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._fields()))
 
     def data(self) -> Any:
         raise NotImplementedError
@@ -75,9 +123,9 @@ class Result:
 
 
 def point_records(points: Sequence[Point], fields: Sequence[str] | None) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for p in points:
-        d = p.to_dict()
+        d: dict[str, Any] = dict(p.to_dict())
         out.append({f: d[f] for f in fields} if fields else d)
     return out
 
@@ -95,7 +143,7 @@ class PointList(Result):
         default_columns: tuple[str, ...] = DEFAULT_FIELDS,
         notes: tuple[Message, ...] = (),
     ) -> None:
-        self.points, self.fields, self.title, self.notes = points, fields, title, notes
+        self.points, self.fields, self.title, self.notes = tuple(points), fields, title, tuple(notes)
         self.columns = fields or default_columns
 
     def data(self) -> list[dict[str, Any]]:
@@ -109,18 +157,20 @@ class PointList(Result):
 
 
 class PointPages(Result):
-    """Everything about some points (show): a page each for people, full records for scripts."""
+    """Everything about some points (show): a page each for people, full records for scripts.
+
+    With `fields` (show --fields) the chosen fields only, as records in every format."""
 
     held_by_data: ClassVar[frozenset[MessageKind]] = frozenset()
 
-    def __init__(self, points: Sequence[Point], catalog: Catalog) -> None:
+    def __init__(self, points: Sequence[Point], catalog: Catalog, fields: tuple[str, ...] | None = None) -> None:
         from .model import EXPORT_FIELDS
 
-        self.points, self.catalog = points, catalog
-        self.columns = EXPORT_FIELDS
+        self.points, self.catalog, self.fields = tuple(points), catalog, fields
+        self.columns = fields or EXPORT_FIELDS
 
     def data(self) -> list[dict[str, Any]]:
-        return point_records(self.points, None)
+        return point_records(self.points, self.fields)
 
     def rows(self) -> list[dict[str, Any]]:
         return self.data()
@@ -178,12 +228,19 @@ class PointPages(Result):
 class ChannelView(Result):
     """A channel as it is learned: a summary, then its points in order."""
 
-    def __init__(self, channel: dict[str, Any], points: Sequence[Point], fields: tuple[str, ...] | None = None) -> None:
-        self.channel, self.points, self.fields = channel, points, fields
+    def __init__(
+        self, channel: Mapping[str, object], points: Sequence[Point], fields: tuple[str, ...] | None = None
+    ) -> None:
+        from .model import freeze
+
+        self.channel: FrozenDict[str, Any] = freeze(channel)
+        self.points, self.fields = tuple(points), fields
         self.columns = fields or CHANNEL_FIELDS
 
     def data(self) -> dict[str, Any]:
-        return {"channel": self.channel, "points": point_records(self.points, self.fields)}
+        from .model import thaw
+
+        return {"channel": thaw(self.channel), "points": point_records(self.points, self.fields)}
 
     def rows(self) -> list[dict[str, Any]]:
         return point_records(self.points, self.columns)
@@ -211,8 +268,9 @@ class ChannelView(Result):
 class Vocabularies(Result):
     """The values filters take, with how many points each has: one vocabulary, or all of them."""
 
-    def __init__(self, tables: list[tuple[str, list[tuple[str, int, str]]]], single: bool) -> None:
-        self.tables, self.single = tables, single
+    def __init__(self, tables: Sequence[tuple[str, Sequence[tuple[str, int, str]]]], single: bool) -> None:
+        self.tables = tuple((kind, tuple(rows)) for kind, rows in tables)
+        self.single = single
         self.columns = ("value", "points", "about") if single else ("kind", "value", "points", "about")
 
     def data(self) -> Any:
@@ -229,8 +287,8 @@ class Vocabularies(Result):
 
 
 def source_short(catalog: Catalog, sid: str) -> str:
-    src = catalog.sources.get(sid, {})
-    return str(src.get("short") or sid)
+    src = catalog.sources.get(sid)
+    return str(src.get("short") or sid) if src else sid
 
 
 def sources_text(catalog: Catalog, ids: Sequence[str]) -> str:
@@ -287,7 +345,7 @@ class SearchResults(PointList):
         query: str,
         suggestions: Sequence[str] = (),
     ) -> None:
-        self.hits = list(hits)
+        self.hits = tuple(hits)
         notes: tuple[Message, ...] = ()
         if not self.hits:
             tail = f"; the catalog has words like: {', '.join(suggestions)}" if suggestions else ""

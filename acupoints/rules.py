@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import model as m
 from .flags import LIMBS, Flags
 from .vocab import FindingKind as FK
+
+if TYPE_CHECKING:
+    from .records import FindingRecord
 
 EXCLUDE = "exclude"
 CAUTION = "caution"
@@ -53,7 +56,7 @@ class Finding:
     sources: tuple[str, ...] = field(default_factory=tuple)
     effect: str = EXCLUDE
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> FindingRecord:
         return {
             "kind": str(self.kind),
             "point": self.code,

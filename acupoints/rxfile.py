@@ -8,6 +8,7 @@ a traceback and never a silent misreading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -60,7 +61,7 @@ class SavedPrescription(NamedTuple):
     flags: Flags
     points: tuple[SavedPoint, ...]
     pairs: tuple[tuple[str, str, str], ...]
-    data: dict[str, Any]
+    data: Mapping[str, Any]  # the file as read (frozen once a SavedView holds it)
 
     def point_texts(self) -> list[str]:
         """'CODE:side' for each point, as `check` reads them."""
@@ -209,32 +210,34 @@ def parse_pair(spec: str, known: Any = None) -> tuple[str, str, str]:
 class SavedView(Result):
     """`show rx.yaml`: the prescription as saved, its points with their sides, pairs, flags and plan."""
 
-    columns = ("code", "sides", "pinyin", "english", "cautions")
+    # code and sides as resolved (a hand-written file may say st-36, or leave the sides out), the
+    # point's names, then each key a saved point has, holding what the file holds
+    columns = ("code", "sides", "pinyin", "english", "cautions", "score", "reasons", "studies", "modalities")
+    table_columns = columns[:5]  # for people: the points, their sides and cautions; the reasons are prescribe's
 
     def __init__(self, saved: SavedPrescription, catalog: Catalog) -> None:
-        self.saved, self.catalog = saved, catalog
+        from .model import freeze
+
+        # the file's data, frozen: a result is immutable all the way down
+        self.saved, self.catalog = saved._replace(data=freeze(saved.data)), catalog
 
     def data(self) -> dict[str, Any]:
-        from ._store import plain
+        from .model import thaw
 
-        out: dict[str, Any] = plain(self.saved.data)  # the file's mappings as plain dicts, for any writer
+        out: dict[str, Any] = {k: thaw(v) for k, v in self.saved.data.items()}
         return out
 
     def rows(self) -> list[dict[str, Any]]:
-        by_code = {p.get("code"): p for p in self.saved.data.get("points") or [] if isinstance(p, dict)}
+        from .model import thaw
+
         out = []
-        for sp in self.saved.points:
+        # read() made one SavedPoint for each mapping of `points`, in order
+        for sp, item in zip(self.saved.points, self.saved.data["points"], strict=True):
             p = self.catalog.lookup(sp.code)
-            cautions = by_code.get(sp.code, {}).get("cautions") or []
-            out.append(
-                {
-                    "code": p.code,
-                    "sides": sp.sides or ("both" if p.bilateral else "midline"),
-                    "pinyin": p.pinyin,
-                    "english": p.english,
-                    "cautions": [c.get("message", "") for c in cautions if isinstance(c, dict)],
-                }
-            )
+            row: dict[str, Any] = thaw(item)  # type: ignore[assignment]  # a mapping thaws to a dict
+            sides = sp.sides or ("both" if p.bilateral else "midline")
+            row.update(code=p.code, sides=sides, pinyin=p.pinyin, english=p.english)
+            out.append(row)
         return out
 
     def messages(self) -> list[Message]:
@@ -256,12 +259,12 @@ class SavedView(Result):
         out += [Message(MessageKind.PAIR, f"{a} - {b} ({side})") for a, b, side in s.pairs]
         refs = self.catalog.references
         plan = s.data.get("plan")
-        if isinstance(plan, dict):
+        if isinstance(plan, Mapping):
             out += [
                 Message(MessageKind.COURSE, line)
                 for line in describe_plan(plan, lambda i: refs[i].short if i in refs else i)
             ]
         for w in s.data.get("warnings") or []:
-            if isinstance(w, dict) and w.get("message"):
+            if isinstance(w, Mapping) and w.get("message"):
                 out.append(Message(MessageKind.WARNING, f"{w.get('kind')}: {w['message']}"))
         return [*out, NOTICE_MESSAGE]

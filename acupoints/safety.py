@@ -8,6 +8,7 @@ it, never as settled fact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
@@ -152,8 +153,10 @@ class CheckReport(Result):
 
     columns = ("point", "kind", "message", "sources", "effect")
 
-    def __init__(self, checked: list[str], findings: list[Finding], catalog: Catalog, notes: tuple[str, ...] = ()):
-        self.checked, self.findings, self.catalog, self.notes = checked, findings, catalog, notes
+    def __init__(
+        self, checked: Sequence[str], findings: Sequence[Finding], catalog: Catalog, notes: Sequence[str] = ()
+    ) -> None:
+        self.checked, self.findings, self.catalog, self.notes = tuple(checked), tuple(findings), catalog, tuple(notes)
 
     @property
     def excluded(self) -> list[Finding]:
@@ -166,7 +169,7 @@ class CheckReport(Result):
 
     def data(self) -> dict[str, Any]:
         return {
-            "checked": self.checked,
+            "checked": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
             "ok": self.ok,
             "notes": list(self.notes),
@@ -174,7 +177,7 @@ class CheckReport(Result):
         }
 
     def rows(self) -> list[dict[str, Any]]:
-        return [f.to_dict() for f in self.findings]
+        return [dict(f.to_dict()) for f in self.findings]
 
     def messages(self) -> list[Message]:
         out = [Message(MessageKind.NOTE, n) for n in self.notes]
@@ -189,4 +192,7 @@ class CheckReport(Result):
                     f"nothing excluded in {checked}; {n} caution{'s' if n != 1 else ''} to keep in mind",
                 )
             )
+        else:  # the table heads its list with this; a pipe gets it on stderr
+            n = len(self.excluded)
+            out.append(Message(MessageKind.NOTE, f"{n} exclusion{'s' if n > 1 else ''} for {checked}"))
         return [*out, NOTICE_MESSAGE]

@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -126,7 +126,7 @@ def _rank_weight(line: int) -> float:
     return max(0.5, 1.0 - 0.1 * line)
 
 
-def _point_fields(raw: dict[str, Any], conditions: dict[str, dict[str, Any]], channel: str) -> list[list[Any]]:
+def _point_fields(raw: dict[str, Any], conditions: Mapping[str, Any], channel: str) -> list[list[Any]]:
     code = raw["code"]
     codes = [code.casefold().replace("-", ""), code.casefold()]
     names = [raw["pinyin"], raw["english"], raw["hanzi"], raw.get("hanzi_simplified") or ""]

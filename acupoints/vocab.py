@@ -11,6 +11,44 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class Meridian(StrEnum):
+    """The channels by WHO code, in WHO order, and EX for the extra points."""
+
+    LU = "LU"
+    LI = "LI"
+    ST = "ST"
+    SP = "SP"
+    HT = "HT"
+    SI = "SI"
+    BL = "BL"
+    KI = "KI"
+    PC = "PC"
+    TE = "TE"
+    GB = "GB"
+    LR = "LR"
+    GV = "GV"
+    CV = "CV"
+    EX = "EX"
+
+
+class CategoryKind(StrEnum):
+    """The kinds of point category (model.Category.kind)."""
+
+    JING_WELL = "jing-well"
+    YING_SPRING = "ying-spring"
+    SHU_STREAM = "shu-stream"
+    JING_RIVER = "jing-river"
+    HE_SEA = "he-sea"
+    YUAN_SOURCE = "yuan-source"
+    LUO_CONNECTING = "luo-connecting"
+    XI_CLEFT = "xi-cleft"
+    BACK_SHU = "back-shu"
+    FRONT_MU = "front-mu"
+    LOWER_HE_SEA = "lower-he-sea"
+    INFLUENTIAL = "influential"
+    CONFLUENT = "confluent"
+
+
 class Modality(StrEnum):
     MANUAL = "manual"
     ELECTRO = "electro"
@@ -48,6 +86,15 @@ class Region(StrEnum):
     LOWER_LEG = "lower-leg"
     ANKLE = "ankle"
     FOOT = "foot"
+
+
+class Limb(StrEnum):
+    """A limb a patient flag names (`--lymphoedema left-arm`)."""
+
+    LEFT_ARM = "left-arm"
+    RIGHT_ARM = "right-arm"
+    LEFT_LEG = "left-leg"
+    RIGHT_LEG = "right-leg"
 
 
 class CautionKind(StrEnum):

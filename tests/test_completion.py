@@ -153,6 +153,21 @@ def test_values_by_kind(line, expected):
     assert values == expected and status == 0
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("acupoints list --region lower-limb,fo", ["lower-limb,forearm", "lower-limb,foot"]),
+        ("acupoints list --condition DPN,C", ["DPN,CIPN"]),
+        ("acupoints map --view front,b", ["front,back"]),
+        ("acupoints prescribe --lymphoedema left-arm,right-l", ["left-arm,right-leg"]),
+        ("acupoints list --fields code,a", ["code,all", "code,aliases", "code,actions"]),
+        ("acupoints prescribe --condition DPN,C", []),  # one condition: no list to complete
+    ],
+)
+def test_a_repeatable_option_completes_the_last_item_of_a_comma_list(line, expected):
+    assert ask("fish", line)[0] == expected
+
+
 def test_a_comma_list_completes_its_last_item():
     values, _, _, _ = ask("fish", "acupoints prescribe --avoid ST36,LI")
     assert values[:20] == [f"ST36,LI{i}" for i in range(1, 21)]  # then the names that start with li
@@ -363,6 +378,24 @@ def test_install_completion_writes_the_script_and_loads_it_once(tmp_path, args, 
     if shell == "bash":  # appended to, not rewritten: its mode and its lines stay
         assert (tmp_path / ".bashrc").read_text(encoding="utf-8").startswith("# mine\nexport A=1\n")
         assert (tmp_path / ".bashrc").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_shell_that_cannot_be_told_is_one_line(tmp_path):
+    """Run by sh (no completion) with a login shell completion does not know either: name it."""
+    sh = shutil.which("sh") or pytest.skip("sh is not installed")
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/tcsh"}
+    done = subprocess.run(
+        [sh, "-c", f"{shlex.quote(acupoints_exe())} --install-completion"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == "" and not any(tmp_path.iterdir())
+    assert done.stderr == (
+        "acupoints: error: cannot tell which shell this is (tcsh); "
+        "name it: acupoints --install-completion bash|zsh|fish|powershell\n"
+    )
 
 
 def test_an_unknown_shell_is_one_line(tmp_path):

@@ -163,7 +163,7 @@ class Mark(NamedTuple):
 class Outline(NamedTuple):
     part: str
     side: str | None
-    points: list[tuple[float, float]]
+    points: tuple[tuple[float, float], ...]
     depth: float
 
 
@@ -175,14 +175,14 @@ class Sketch(NamedTuple):
     kind: str  # dot, line, ring or digit (see landmarks.py)
     side: str | None  # left, right, or None for a shape drawn once on the midline
     label: str
-    segments: list[list[tuple[float, float]]]
+    segments: tuple[tuple[tuple[float, float], ...], ...]
 
 
 class Panel(NamedTuple):
     side: str | None
-    outlines: list[Outline]
-    guides: list[list[tuple[float, float]]]
-    marks: list[Mark]
+    outlines: tuple[Outline, ...]
+    guides: tuple[tuple[tuple[float, float], ...], ...]
+    marks: tuple[Mark, ...]
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in screen cun
     landmarks: tuple[Sketch, ...] = ()  # drawn under the points, light
     channels: tuple[ChannelPath, ...] = ()  # channel lines through this panel, drawn under the marks
@@ -201,7 +201,7 @@ class View(NamedTuple):
     name: str
     title: str
     overview: bool
-    panels: list[Panel]
+    panels: tuple[Panel, ...]
 
 
 class Entry(NamedTuple):
@@ -225,10 +225,12 @@ class Entry(NamedTuple):
 
 
 class Chart(NamedTuple):
-    views: list[View]
-    entries: list[Entry]
-    unplaced: list[str]  # chosen points with no position yet
-    unseen: list[str]  # placed, but shown by none of the chosen views
+    """A chart, immutable all the way down (tuples of NamedTuples), as a result holds it."""
+
+    views: tuple[View, ...]
+    entries: tuple[Entry, ...]
+    unplaced: tuple[str, ...]  # chosen points with no position yet
+    unseen: tuple[str, ...]  # placed, but shown by none of the chosen views
 
 
 def _panel_parts(positions: Positions, spec: PanelSpec) -> list[tuple[str, str | None]]:
@@ -374,7 +376,7 @@ def _panel(
 ) -> Panel:
     pr = _project_panel(positions, spec)
     outlines = [
-        Outline(part, side, poly, sum(d for _, _, d in proj) / max(len(proj), 1))
+        Outline(part, side, tuple(poly), sum(d for _, _, d in proj) / max(len(proj), 1))
         for (part, side), (proj, poly) in pr.parts.items()
         if len(poly) >= 3
     ]
@@ -391,9 +393,9 @@ def _panel(
     box = (min(xs), min(ys), max(xs), max(ys))
     return Panel(
         spec.side,
-        outlines,
-        _guides(positions, spec, pr),
-        marks,
+        tuple(outlines),
+        tuple(tuple(g) for g in _guides(positions, spec, pr)),
+        tuple(marks),
         box,
         _sketches(positions, spec, pr),
         _channel_paths(positions, spec, pr, channels),
@@ -425,7 +427,7 @@ def _sketches(positions: Positions, spec: PanelSpec, pr: _Projected) -> tuple[Sk
         if d.kind != "dot":
             segments = [r for r in segments if len(r) > 1]
         if segments:
-            out.append(Sketch(d.id, d.title, d.kind, side, d.label, segments))
+            out.append(Sketch(d.id, d.title, d.kind, side, d.label, tuple(tuple(seg) for seg in segments)))
     return tuple(out)
 
 
@@ -500,7 +502,7 @@ def project_view(
 ) -> View:
     """A view of the sites; `channels` are (meridian, its point codes in WHO order) to draw as lines."""
     spec = VIEWS[name]
-    return View(spec.name, spec.title, spec.overview, [_panel(positions, p, sites, channels) for p in spec.panels])
+    return View(spec.name, spec.title, spec.overview, tuple(_panel(positions, p, sites, channels) for p in spec.panels))
 
 
 def choose_sites(positions: Positions, code: str, sides: Iterable[str] | None = None) -> list[Site]:
@@ -553,8 +555,8 @@ def make_chart(
                 tuple(shown.get(p.code, ())),
             )
         )
-    unseen = [e.code for e in entries if not e.views]
-    return Chart(projected, entries, unplaced, unseen)
+    unseen = tuple(e.code for e in entries if not e.views)
+    return Chart(tuple(projected), tuple(entries), tuple(unplaced), unseen)
 
 
 def to_data(chart: Chart) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +42,12 @@ def gather(
     return chosen
 
 
-def _some(codes: list[str], most: int = 12) -> str:
+def _some(codes: Sequence[str], most: int = 12) -> str:
     """Codes for a one-line message: all of a few, the first of many and how many more."""
     return ", ".join(codes) if len(codes) <= most else f"{', '.join(codes[:most])} and {len(codes) - most} more"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChartReport(Result):
     chart: Chart
     title: str
@@ -88,9 +88,11 @@ def make_report(
     channels: list[str] | None = None,
 ) -> ChartReport:
     """The chart of the chosen points; `channels` (meridian codes) are drawn as lines."""
+    from acupoints._many import many
     from acupoints.map.chart import check_views, make_chart
 
-    check_views(views or [])
+    views = list(many(views, "view"))  # --view front,back as --view front --view back
+    check_views(views)
     chart = make_chart(
         [(catalog.point(c), s) for c, s in chosen.items()],
         catalog.positions(),

@@ -30,10 +30,11 @@ def _records(result: Result) -> Any:
 
     head = [Text(m.text, style="bold cyan") for m in result.messages() if m.kind is MessageKind.HEADING]
     t = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for c in result.columns:
+    columns = getattr(result, "table_columns", result.columns)  # a table may show fewer than a csv holds
+    for c in columns:
         t.add_column(c, no_wrap=c == "code", style="bold cyan" if c == "code" else None)
     for r in result.rows():
-        t.add_row(*(human(c, r.get(c)) for c in result.columns))
+        t.add_row(*(human(c, r.get(c)) for c in columns))
     rest = [
         Text(f"{m.kind.value}: {m.text}", style="dim" if m.kind is MessageKind.NOTICE else "")
         for m in result.messages()
@@ -124,6 +125,9 @@ def _pages(result: Result) -> Any:
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
+
+    if result.fields:  # show --fields: the chosen fields as a table, as list shows them
+        return Group(_points_table(result.rows(), result.columns), Text(m.NOTICE, style="dim"))
 
     panels: list[Any] = []
     for p in result.points:
@@ -253,15 +257,15 @@ def _prescription(result: Result) -> Any:
     t = Table(box=box.SIMPLE_HEAD, title=rx.heading, title_justify="left")
     for col in ("#", "point", "name", "sides", "why", "cautions"):
         t.add_column(col, overflow="fold", no_wrap=col in ("#", "point"))
-    for r in result.rows():
-        p = catalog.point(r["code"])
+    for rank, c in enumerate(rx.points, 1):
+        p = catalog.point(c.code)
         t.add_row(
-            str(r["rank"]),
-            r["code"],
+            str(rank),
+            c.code,
             f"{p.pinyin} {p.hanzi}\n{p.english}",
-            r["sides"],
-            "\n".join(r["reasons"]),
-            Text("\n".join(r["cautions"]), style="yellow"),
+            c.sides,
+            "\n".join(c.reasons),
+            Text("\n".join(finding_line(f, catalog, with_code=False) for f in c.cautions), style="yellow"),
         )
     parts.append(t)
     parts.append(Text(rx.about, style="dim"))

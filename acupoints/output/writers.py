@@ -51,7 +51,8 @@ def to_csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def to_plain(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    return "".join("\t".join(cell(r.get(c)).replace("\t", " ") for c in columns) + "\n" for r in rows)
+    # a cell never holds a tab or a line break (cells.py): one record a line, one field a column
+    return "".join("\t".join(cell(r.get(c)) for c in columns) + "\n" for r in rows)
 
 
 def _json(result: Result, output: str | None) -> tuple[Any, frozenset[MessageKind]]:
@@ -67,7 +68,7 @@ def _csv(result: Result, output: str | None) -> tuple[Any, frozenset[MessageKind
 
 
 def _plain(result: Result, output: str | None) -> tuple[Any, frozenset[MessageKind]]:
-    if isinstance(result, PointPages):
+    if isinstance(result, PointPages) and not result.fields:  # show --fields: records, as list gives them
         return _pages_text(result), NONE
     return to_plain(result.rows(), result.columns), NONE
 
@@ -140,9 +141,19 @@ def register(fmt: Format, writer: Writer) -> None:
     WRITERS[fmt] = writer
 
 
-def write(result: Result, fmt: Format, output: str | None = None, *, force: bool = False) -> None:
-    """Write a result in a format to stdout or a file; what the document does not hold, to stderr."""
+# The formats a spreadsheet opens: --bom puts a UTF-8 byte order mark before them, which Excel on
+# Windows needs to read the file as UTF-8 (without it, 足三里 comes out as mojibake).
+BOM_FORMATS = frozenset({Format.CSV, Format.PLAIN})
+
+
+def write(result: Result, fmt: Format, output: str | None = None, *, force: bool = False, bom: bool = False) -> None:
+    """Write a result in a format to stdout or a file; what the document does not hold, to stderr.
+
+    With `bom`, csv and plain are written as UTF-8 bytes after a byte order mark, whatever the
+    terminal's encoding; other formats are left as they are (a BOM is not valid JSON)."""
     document, held = WRITERS[fmt](result, output)
+    if bom and fmt in BOM_FORMATS and isinstance(document, str):
+        document = ("\ufeff" + document).encode("utf-8")
     emit(document, output, force=force)
     tell([msg for msg in result.messages() if msg.kind not in held])
 
