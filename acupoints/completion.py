@@ -103,6 +103,8 @@ def _catalog_files(catalog: str | None) -> tuple[str, str]:
 
 
 def _read(path: str) -> bytes:
+    if not os.path.isfile(path):  # a FIFO or a device would hang the TAB
+        return b""
     try:
         with open(path, "rb") as fh:
             return fh.read()
@@ -152,6 +154,8 @@ def build_table(catalog: str | None = None, app: Any = None) -> dict[str, Any]:
     try:
         from .catalog import load_catalog
 
+        if catalog is not None and not os.path.isfile(catalog):
+            raise FileNotFoundError(catalog)  # missing, or a FIFO or device that would hang the TAB
         table.update(_catalog_part(load_catalog(catalog)))
     except Exception:  # a catalog that does not load completes no points; the rest still works
         table.update(points=[], names=[], conditions=[])
@@ -316,6 +320,8 @@ def _meridians(table: dict[str, Any], incomplete: str) -> Candidates:
 
 def _points(table: dict[str, Any], incomplete: str) -> Candidates:
     """Codes, then names, that complete what was typed (see the module's docstring)."""
+    import re
+
     from . import codes
 
     out: dict[str, str] = {}
@@ -323,8 +329,9 @@ def _points(table: dict[str, Any], incomplete: str) -> Candidates:
     if not text:
         return [(code, d) for code, _g, _n, d in table["points"]]
     # codes in any system
+    # spelt as the resolver reads codes (codes.code_candidates), but the number may be missing or partial
     flat = codes._SEPARATORS.sub("", codes._nfkc(text).casefold())
-    match = codes.re.match(r"^(3e|[a-zü]+)(\d*)$", flat)
+    match = re.match(r"^(3e|[a-zü]+)(\d*)$", flat)
     if match:
         letters, digits = match.groups()
         number = digits.lstrip("0") if digits else ""
