@@ -154,6 +154,8 @@ def _completion_request(args: Sequence[str]) -> tuple[str, str | None] | None:
             if eq:
                 return name, value
             after = args[i + 1] if i + 1 < len(args) else None
+            if after in ("-h", "--help"):
+                return None  # the help, not an installation (see _completion_option)
             return name, after if after is not None and not after.startswith("-") else None
         if not arg.startswith("-"):
             return None  # a command: its options are its own
@@ -176,7 +178,10 @@ def _completion_action(option: str, shell: str | None) -> NoReturn:
 
 
 def _completion_option(ctx: typer.Context, param: Any, value: str | None) -> None:
-    # reached only where _Group.parse_args did not answer first
+    # reached only where _Group.parse_args did not answer first: `--install-completion --help`
+    if value in ("-h", "--help"):
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit()
     if value is not None and not ctx.resilient_parsing:
         _completion_action(param.opts[0], value)
 

@@ -174,6 +174,17 @@ def test_a_comma_list_completes_its_last_item():
     assert "ST36,Lieque" in values and all(v.startswith("ST36,") for v in values)
 
 
+def test_powershell_gets_typers_format():
+    env = {
+        **os.environ,
+        "_ACUPOINTS_COMPLETE": "complete_powershell",
+        "_TYPER_COMPLETE_ARGS": "acupoints show zus",
+        "_TYPER_COMPLETE_WORD_TO_COMPLETE": "zus",
+    }
+    done = subprocess.run([acupoints_exe()], env=env, capture_output=True, text=True, timeout=30)
+    assert done.stdout == "zusanli:::ST36, Zúsānlǐ 足三里, Leg Three Miles\n" and done.returncode == 0
+
+
 def test_option_names_with_their_help():
     values, descriptions, _, _ = ask("fish", "acupoints map --")
     assert "--view" in values and "--channels" in values and "--help" in values
@@ -404,6 +415,12 @@ def test_a_shell_that_cannot_be_told_is_one_line(tmp_path):
         "acupoints: error: cannot tell which shell this is (tcsh); "
         "name it: acupoints --install-completion bash|zsh|fish|powershell\n"
     )
+
+
+def test_help_after_the_option_installs_nothing(tmp_path):
+    done = _install(tmp_path, "--install-completion", "--help")
+    assert done.returncode == 0 and "--install-completion [SHELL]" in done.stdout
+    assert not any(tmp_path.iterdir())
 
 
 def test_an_unknown_shell_is_one_line(tmp_path):
