@@ -1,10 +1,19 @@
 """`python -m acupoints` and the `acupoints` command.
 
-`acupoints --version` is asked for by scripts, installers and shell prompts; it is answered here,
-before typer (about 45 ms to import) is loaded at all. Everything else goes to the Typer app.
+`acupoints --version` is asked for by scripts, installers and shell prompts, and a TAB press by
+the shell's completion: both are answered here, before typer (about 45 ms to import) is loaded
+at all. Everything else goes to the Typer app.
 """
 
+import os
 import sys
+from typing import Any
+
+
+def _app() -> Any:
+    from acupoints.cli import app
+
+    return app
 
 
 def main() -> None:
@@ -20,6 +29,10 @@ def main() -> None:
             streams.write_err(f"acupoints: error: {exc}\n")
             sys.exit(1)
         return
+    if os.environ.get("_ACUPOINTS_COMPLETE"):  # a TAB press: see acupoints.completion
+        from acupoints.completion import main as complete
+
+        sys.exit(complete(_app))
     from acupoints.cli import run
 
     run()

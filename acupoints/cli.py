@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -22,6 +23,7 @@ from . import (
     __version__,
     errors,  # not the model: it loads with the catalog, not on every call
 )
+from . import completion as complete
 from .output.formats import ExportFormat, MapFormat, RecordFormat, RxFormat
 
 # click's exception classes, found through typer's public BadParameter: typer 0.24-0.25 use click
@@ -50,6 +52,15 @@ def _fail(message: str, code: int) -> int:
 class _Group(TyperGroup):
     """Runs the command and turns every failure into one line and an exit code."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # --install-completion and --show-completion take an optional shell, which click cannot
+        # express: `--install-completion zsh` run from bash must install for zsh, not for bash
+        if not ctx.resilient_parsing:
+            request = _completion_request(args)
+            if request:
+                _completion_action(*request)
+        return super().parse_args(ctx, args)
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -59,6 +70,11 @@ class _Group(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        if os.environ.get(complete.COMPLETE_VAR):  # a TAB press: answered from the completion table
+            code: int = complete.main(lambda: app)
+            if standalone_mode:
+                sys.exit(code)
+            return code
         try:
             rv = super().main(
                 args,
@@ -128,6 +144,8 @@ _APP_SETTINGS: dict[str, Any] = {
         f"{errors.NOTICE}"
     ),
     "no_args_is_help": True,
+    # completion is ours (acupoints.completion): Typer's would install bash's script for any shell
+    "add_completion": False,
     "pretty_exceptions_enable": False,
     "rich_markup_mode": None,
     "context_settings": {"help_option_names": ["-h", "--help"]},
@@ -143,6 +161,51 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+
+
+def _completion_request(args: Sequence[str]) -> tuple[str, str | None] | None:
+    """(option, shell or None) when the root options ask for completion, else None."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, value = arg.partition("=")
+        if name in _COMPLETION_OPTIONS:
+            if eq:
+                return name, value
+            after = args[i + 1] if i + 1 < len(args) else None
+            if after in ("-h", "--help"):
+                return None  # the help, not an installation (see _completion_option)
+            return name, after if after is not None and not after.startswith("-") else None
+        if not arg.startswith("-"):
+            return None  # a command: its options are its own
+        i += 2 if arg == "--catalog" else 1
+    return None
+
+
+def _completion_action(option: str, shell: str | None) -> NoReturn:
+    chosen = complete.check_shell(shell)
+    if option == "--show-completion":
+        sys.stdout.write(complete.script(chosen) + "\n")
+        raise typer.Exit()
+    try:
+        chosen, written = complete.install(chosen)
+    except OSError as exc:
+        raise errors.OutputError(f"cannot install completion: {exc.strerror}: {exc.filename}") from None
+    loads = f"; {written[1]} loads it" if len(written) > 1 else ""
+    sys.stdout.write(f"{chosen} completion installed in {written[0]}{loads}\nIt takes effect in a new {chosen}.\n")
+    raise typer.Exit()
+
+
+def _completion_option(ctx: typer.Context, param: Any, value: str | None) -> None:
+    # reached only where _Group.parse_args did not answer first: `--install-completion --help`
+    if value in ("-h", "--help"):
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit()
+    if value is not None and not ctx.resilient_parsing:
+        _completion_action(param.opts[0], value)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -152,56 +215,39 @@ def _root(
             "--catalog",
             envvar="ACUPOINTS_CATALOG",
             metavar="PATH",
+            autocompletion=complete.FILE,
             help="Read this catalog file instead of the shipped one.",
         ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            callback=_completion_option,
+            expose_value=False,
+            autocompletion=complete.SHELL,
+            help="Install TAB completion for SHELL: bash, zsh, fish or powershell; when left out, the shell this "
+            "runs in (else $SHELL). It takes effect in a new shell.",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            callback=_completion_option,
+            expose_value=False,
+            autocompletion=complete.SHELL,
+            help="Print the completion script for SHELL (when left out, the shell this runs in, else $SHELL), to "
+            "install it yourself.",
+        ),
+    ] = None,
 ) -> None:
     ctx.obj = {"catalog": catalog}
-
-
-def _complete_points(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Point codes for TAB: read from the cached catalog, so a press costs one quick load."""
-    from .catalog import load_catalog
-
-    try:
-        catalog = load_catalog((ctx.find_root().params or {}).get("catalog"))
-    except Exception:  # completion must never print a traceback into the shell
-        return []
-    prefix = incomplete.upper()
-    return [c for c in catalog.codes if c.startswith(prefix)]
-
-
-def _complete_conditions(ctx: typer.Context, incomplete: str) -> list[str]:
-    """The conditions the catalog's conditions.yaml declares."""
-    from .catalog import load_catalog
-
-    try:
-        catalog = load_catalog((ctx.find_root().params or {}).get("catalog"))
-        names = list(catalog.conditions)
-    except Exception:  # completion must never print a traceback into the shell
-        return []
-    return [c for c in names if c.lower().startswith(incomplete.lower())]
-
-
-def _completer(kind: str) -> Any:
-    def complete(incomplete: str) -> list[str]:
-        from . import model
-        from .flags import LIMBS
-
-        values = {
-            "region": list(model.REGIONS),
-            "modality": list(model.MODALITIES),
-            "meridian": list(model.MERIDIANS),
-            "category": list(model.CATEGORIES),
-            "caution": list(model.CAUTION_KINDS),
-            "limb": list(LIMBS),
-        }[kind]
-        return [v for v in values if v.lower().startswith(incomplete.lower())]
-
-    return complete
 
 
 def _load(ctx: typer.Context) -> Any:
@@ -214,30 +260,30 @@ CONDITION_HELP = "A condition code (see: acupoints vocab condition)."
 
 # The filters `list`, `export` and `quiz` share: each may be given more than once.
 ConditionOpt = Annotated[
-    list[str], typer.Option("--condition", "-c", autocompletion=_complete_conditions, help=CONDITION_HELP)
+    list[str], typer.Option("--condition", "-c", autocompletion=complete.CONDITION, help=CONDITION_HELP)
 ]
 RegionOpt = Annotated[
     list[str],
-    typer.Option("--region", "-r", autocompletion=_completer("region"), help="A body region; includes its parts."),
+    typer.Option("--region", "-r", autocompletion=complete.REGION, help="A body region; includes its parts."),
 ]
 ModalityOpt = Annotated[
     list[str],
     typer.Option(
         "--modality",
         "-m",
-        autocompletion=_completer("modality"),
+        autocompletion=complete.MODALITY,
         help="manual, electro, moxibustion, acupressure or cupping.",
     ),
 ]
 MeridianOpt = Annotated[
     list[str],
     typer.Option(
-        "--meridian", autocompletion=_completer("meridian"), help="A channel in any system (ST, UB, SJ, Du) or words."
+        "--meridian", autocompletion=complete.MERIDIAN, help="A channel in any system (ST, UB, SJ, Du) or words."
     ),
 ]
 CategoryOpt = Annotated[
     list[str],
-    typer.Option("--category", autocompletion=_completer("category"), help="A point category, e.g. he-sea, back-shu."),
+    typer.Option("--category", autocompletion=complete.CATEGORY, help="A point category, e.g. he-sea, back-shu."),
 ]
 
 
@@ -256,6 +302,7 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         metavar="FILE",
+        autocompletion=complete.FILE,
         help="Write to FILE (atomically) instead of stdout; the format follows its suffix unless -f is given.",
     ),
 ]
@@ -265,6 +312,7 @@ FieldsOpt = Annotated[
     typer.Option(
         "--fields",
         metavar="A,B,...",
+        autocompletion=complete.FIELDS,
         help="Columns or keys to output, e.g. code,pinyin,english, or all (see the README for the fields).",
     ),
 ]
@@ -335,7 +383,7 @@ class with_patient_flags:  # noqa: N801  (used as a decorator)
         made = []
         for spec in specs():
             if spec.limbs:
-                opt = typer.Option(spec.option, metavar="LIMB", help=spec.help, autocompletion=_completer("limb"))
+                opt = typer.Option(spec.option, metavar="LIMB", help=spec.help, autocompletion=complete.LIMB)
                 annotation: Any = Annotated[list[str], opt]
                 default: Any = []
             else:
@@ -370,7 +418,7 @@ def show(
         typer.Argument(
             metavar="POINT...",
             help="Codes or names: ST36, st-36, UB40, zusanli, 足三里.",
-            autocompletion=_complete_points,
+            autocompletion=complete.POINT_OR_RX,
         ),
     ],
     fields: FieldsOpt = None,
@@ -422,7 +470,7 @@ def list_(
         typer.Option(
             "--exclude-caution",
             metavar="KIND",
-            autocompletion=_completer("caution"),
+            autocompletion=complete.CAUTION,
             help="Leave out points with this kind of caution, e.g. pregnancy.",
         ),
     ] = [],  # noqa: B006
@@ -463,7 +511,12 @@ def list_(
 @app.command()
 def meridian(
     ctx: typer.Context,
-    channel: Annotated[str, typer.Argument(metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX, or a name: stomach.")],
+    channel: Annotated[
+        str,
+        typer.Argument(
+            metavar="CHANNEL", help="ST, UB, SJ, Du, Ren, EX, or a name: stomach.", autocompletion=complete.MERIDIAN
+        ),
+    ],
     fields: FieldsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -573,13 +626,13 @@ def evidence(
     condition: Annotated[
         str | None,
         typer.Argument(
-            metavar="[CONDITION]", help="A condition code; all when left out.", autocompletion=_complete_conditions
+            metavar="[CONDITION]", help="A condition code; all when left out.", autocompletion=complete.CONDITION
         ),
     ] = None,
     point: Annotated[
         str | None,
         typer.Option(
-            "--point", "-p", metavar="POINT", autocompletion=_complete_points, help="The studies that used this point."
+            "--point", "-p", metavar="POINT", autocompletion=complete.POINT, help="The studies that used this point."
         ),
     ] = None,
     fmt: FormatOpt = None,
@@ -613,28 +666,32 @@ def evidence(
 def prescribe(
     ctx: typer.Context,
     condition: Annotated[
-        str, typer.Option("--condition", "-c", autocompletion=_complete_conditions, help=CONDITION_HELP)
+        str, typer.Option("--condition", "-c", autocompletion=complete.CONDITION, help=CONDITION_HELP)
     ],
     modality: Annotated[
         str | None,
         typer.Option(
             "--modality",
             "-m",
-            autocompletion=_completer("modality"),
+            autocompletion=complete.MODALITY,
             help="manual, electro, moxibustion, acupressure, cupping.",
         ),
     ] = None,
     region: Annotated[
         list[str],
-        typer.Option(
-            "--region", "-r", autocompletion=_completer("region"), help="Only points in this region (repeatable)."
-        ),
+        typer.Option("--region", "-r", autocompletion=complete.REGION, help="Only points in this region (repeatable)."),
     ] = [],  # noqa: B006
     max_points: Annotated[int, typer.Option("--max", "-n", min=1, max=40, help="At most this many points.")] = 8,
     include: Annotated[
-        list[str], typer.Option("--include", metavar="CODES", help="Points to include, e.g. LI4,ST36.")
+        list[str],
+        typer.Option(
+            "--include", metavar="CODES", autocompletion=complete.POINT_LIST, help="Points to include, e.g. LI4,ST36."
+        ),
     ] = [],  # noqa: B006
-    avoid: Annotated[list[str], typer.Option("--avoid", metavar="CODES", help="Points to leave out.")] = [],  # noqa: B006
+    avoid: Annotated[
+        list[str],
+        typer.Option("--avoid", metavar="CODES", autocompletion=complete.POINT_LIST, help="Points to leave out."),
+    ] = [],  # noqa: B006
     flags: Any = None,
     fmt: RxFormatOpt = None,
     output: OutputOpt = None,
@@ -677,7 +734,12 @@ def prescribe(
 def check(
     ctx: typer.Context,
     points: Annotated[
-        list[str], typer.Argument(metavar="POINT... | RX.yaml", help="Point codes or names, or a saved prescription.")
+        list[str],
+        typer.Argument(
+            metavar="POINT... | RX.yaml",
+            help="Point codes or names, or a saved prescription.",
+            autocompletion=complete.POINT_OR_RX,
+        ),
     ],
     pair: Annotated[
         list[str],
@@ -685,14 +747,14 @@ def check(
     ] = [],  # noqa: B006
     modality: Annotated[
         str | None,
-        typer.Option("--modality", "-m", autocompletion=_completer("modality"), help="The modality planned."),
+        typer.Option("--modality", "-m", autocompletion=complete.MODALITY, help="The modality planned."),
     ] = None,
     condition: Annotated[
         str | None,
         typer.Option(
             "--condition",
             "-c",
-            autocompletion=_complete_conditions,
+            autocompletion=complete.CONDITION,
             help="The condition treated: its rules apply too (no moxibustion where it dulls sensation).",
         ),
     ] = None,
@@ -805,7 +867,12 @@ def quiz(
     count: Annotated[int, typer.Option("--count", "-n", min=1, max=500, help="How many questions.")] = 10,
     seed: Annotated[int | None, typer.Option("--seed", help="The same seed asks the same questions.")] = None,
     kind: Annotated[
-        list[str], typer.Option("--kind", help="code-to-name, name-to-code, location-to-code or category (repeatable).")
+        list[str],
+        typer.Option(
+            "--kind",
+            autocompletion=complete.QUIZ_KIND,
+            help="code-to-name, name-to-code, location-to-code or category (repeatable).",
+        ),
     ] = [],  # noqa: B006
     condition: ConditionOpt = [],  # noqa: B006
     region: RegionOpt = [],  # noqa: B006
@@ -876,7 +943,7 @@ def map_(
         typer.Argument(
             metavar="[POINT... | RX.yaml]",
             help="Codes or names, or a saved prescription (its sides are kept).",
-            autocompletion=_complete_points,
+            autocompletion=complete.POINT_OR_RX,
         ),
     ] = None,
     condition: ConditionOpt = [],  # noqa: B006
@@ -886,6 +953,7 @@ def map_(
         typer.Option(
             "--view",
             metavar="VIEW",
+            autocompletion=complete.VIEW,
             help="Only these views (repeatable): front, back, side, head, hand-back, palm, leg-outer, "
             "leg-inner, foot-top, sole. Default: every view that shows a chosen point.",
         ),
@@ -916,6 +984,7 @@ def map_(
             "--output",
             "-o",
             metavar="FILE",
+            autocompletion=complete.FILE,
             help="Write to FILE (atomically): FILE.svg an SVG chart, FILE.png a picture, FILE.json the places "
             "as data, FILE.txt the preview.",
         ),
@@ -962,7 +1031,10 @@ def map_(
 def validate(
     ctx: typer.Context,
     path: Annotated[
-        str | None, typer.Argument(metavar="[PATH]", help="A catalog file; the one in use when left out.")
+        str | None,
+        typer.Argument(
+            metavar="[PATH]", help="A catalog file; the one in use when left out.", autocompletion=complete.FILE
+        ),
     ] = None,
 ) -> None:
     """Check a catalog file, and the positions that `map` draws, listing every problem, each as

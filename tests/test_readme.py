@@ -361,9 +361,20 @@ def export_anki_st(run: Run) -> None:
 
 
 def install_completion(run: Run) -> None:
+    """Run by sh, it installs for the login shell ($SHELL is bash here)."""
     _ok(run)
-    written = [p for p in (run.folder / "home").rglob("*") if p.is_file()]
-    assert written and any("acupoints" in p.read_text(encoding="utf-8", errors="replace") for p in written)
+    assert run.out.startswith("bash completion installed in ")
+    script = run.folder / "home" / ".bash_completions" / "acupoints.sh"
+    assert "complete_bash" in script.read_text(encoding="utf-8")
+    assert f"source '{script}'" in (run.folder / "home" / ".bashrc").read_text(encoding="utf-8")
+
+
+def install_completion_zsh(run: Run) -> None:
+    """Named, the shell is the one named, whatever runs the command."""
+    _ok(run)
+    assert run.out.startswith("zsh completion installed in ")
+    assert (run.folder / "home" / ".zfunc" / "_acupoints").read_text(encoding="utf-8").startswith("#compdef acupoints")
+    assert "fpath+=~/.zfunc" in (run.folder / "home" / ".zshrc").read_text(encoding="utf-8")
 
 
 CHECKS: dict[str, Callable[[Run], None]] = {
@@ -412,6 +423,7 @@ CHECKS: dict[str, Callable[[Run], None]] = {
     "acupoints export --format anki -o acupoints.txt": export_anki,
     "acupoints export --format anki --meridian ST -o stomach.txt": export_anki_st,
     "acupoints --install-completion": install_completion,
+    "acupoints --install-completion zsh": install_completion_zsh,
 }
 
 
@@ -457,7 +469,7 @@ def test_every_example_has_a_check() -> None:
     assert sorted(_shell_examples()) == sorted(CHECKS)
 
 
-PENDING = {"acupoints --install-completion": "typer gives up when the shell that runs it is sh"}
+PENDING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
