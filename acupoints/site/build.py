@@ -118,7 +118,9 @@ def _check_target(target: Path, force: bool) -> None:
         raise OutputError(f"will not write a site over {target}: name a new folder, e.g. -o atlas")
     if not target.exists() and not target.is_symlink():
         return
-    if target.is_symlink() or not target.is_dir():
+    if target.is_symlink():
+        raise OutputError(f"{target} is a symbolic link; name a new folder")
+    if not target.is_dir():
         raise OutputError(f"{target} exists and is not a folder; name a new folder")
     if not any(target.iterdir()):
         return  # an empty folder: nothing to lose
