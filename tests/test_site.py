@@ -327,6 +327,10 @@ def test_site_css_colours_pass_wcag_aa(atlas):
     assert set(labels) == set(CHANNEL_COLOURS)
     for code, shade in labels.items():
         assert contrast(shade, "#ffffff") >= 4.5, code
+    from acupoints.map.svg import BODY_FILL
+
+    (landmark,) = re.findall(r"g\.landmark text \{ fill: (#[0-9a-f]{6}); \}", css)
+    assert contrast(landmark, BODY_FILL) >= 4.5
     assert "@media print" in css
 
 

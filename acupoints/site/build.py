@@ -295,7 +295,13 @@ class _Site:
             put(rel, env.get_template(template).render(**context))
             self.written[counted] = self.written.get(counted, 0) + 1
 
-        put("assets/site.css", env.get_template("site.css").render(labels=_label_colours(CHANNEL_COLOURS)))
+        from acupoints.map.landmarks_svg import LANDMARK_TEXT
+        from acupoints.map.svg import BODY_FILL
+
+        css = env.get_template("site.css").render(
+            labels=_label_colours(CHANNEL_COLOURS), landmark_text=readable(LANDMARK_TEXT, BODY_FILL)
+        )
+        put("assets/site.css", css)
         from importlib.resources import files as package_files
 
         for name in STATIC:  # copied as they are: scripts are not templates
