@@ -43,6 +43,7 @@ class Page(HTMLParser):
         self.unmarked_cjk: list[str] = []  # Chinese text with no zh lang around it
         self.svg_depth = 0
         self.charts = 0
+        self.headings: list[int] = []  # h1-h6 levels in document order
 
     def lang(self) -> str | None:
         return next((lang for _, lang in reversed(self.stack) if lang), None)
@@ -53,6 +54,8 @@ class Page(HTMLParser):
             self.html_lang = a.get("lang")
         if tag == "h1":
             self.h1 += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
         if "id" in a:
             self.ids.append(a["id"])
         if tag == "a" and "href" in a:
@@ -145,6 +148,10 @@ def test_every_page_is_well_formed(pages):
         assert page.title.strip().endswith("Acupoints atlas"), name
         assert NOTICE in page.plain(), name  # the notice on every page
         assert len(page.ids) == len(set(page.ids)), (name, [i for i in page.ids if page.ids.count(i) > 1][:3])
+        # headings in order: the h1 first, and never a level skipped on the way down
+        assert page.headings[0] == 1, name
+        for a, b in zip(page.headings, page.headings[1:]):
+            assert b <= a + 1, (name, page.headings)
 
 
 def test_nothing_is_loaded_from_elsewhere(pages):
