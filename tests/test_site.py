@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +45,8 @@ class Page(HTMLParser):
         self.svg_depth = 0
         self.charts = 0
         self.headings: list[int] = []  # h1-h6 levels in document order
+        self.untitled_charts = 0  # an svg whose first child is not its <title>
+        self._svg_opened = False
 
     def lang(self) -> str | None:
         return next((lang for _, lang in reversed(self.stack) if lang), None)
@@ -64,9 +67,14 @@ class Page(HTMLParser):
             self.resources.append(a["src"])
         if tag == "link" and a.get("href"):
             self.resources.append(a["href"])
+        if self._svg_opened and tag != "title":
+            self.untitled_charts += 1
+        self._svg_opened = tag == "svg"
         if tag == "svg":
             self.svg_depth += 1
             self.charts += 1
+            if a.get("role") != "img":
+                self.untitled_charts += 1
         if tag not in VOID:
             self.stack.append((tag, a.get("lang")))
 
@@ -148,9 +156,10 @@ def test_every_page_is_well_formed(pages):
         assert page.title.strip().endswith("Acupoints atlas"), name
         assert NOTICE in page.plain(), name  # the notice on every page
         assert len(page.ids) == len(set(page.ids)), (name, [i for i in page.ids if page.ids.count(i) > 1][:3])
+        assert not page.untitled_charts, name  # every chart an image with its title first
         # headings in order: the h1 first, and never a level skipped on the way down
         assert page.headings[0] == 1, name
-        for a, b in zip(page.headings, page.headings[1:]):
+        for a, b in pairwise(page.headings):
             assert b <= a + 1, (name, page.headings)
 
 

@@ -118,7 +118,20 @@ def test_search_for_zusanli_leads_to_st36_with_its_chart_location_cautions_and_s
     assert "A reference, not medical advice" in text
 
 
-QUERIES = ("zusanli", "headache", "numb toes", "shingles", "足三里", "st-36", "UB40", "zusnli", "motion sickness")
+QUERIES = (
+    "zusanli",
+    "Zú Sān Lǐ",
+    "足三里",
+    "leg three miles",
+    "st-36",
+    "UB40",
+    "Ma36",
+    "headache",
+    "numb toes",
+    "shingles",
+    "zusnli",
+    "motion sickness",
+)
 
 
 def test_the_page_ranks_as_the_command(atlas, tmp_path, catalog):
