@@ -1028,6 +1028,64 @@ def map_(
 
 
 @app.command()
+def site(
+    ctx: typer.Context,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="The folder to write (built beside it, then renamed into place).",
+        ),
+    ],
+    condition: ConditionOpt = [],  # noqa: B006
+    region: RegionOpt = [],  # noqa: B006
+    modality: ModalityOpt = [],  # noqa: B006
+    meridian: MeridianOpt = [],  # noqa: B006
+    category: CategoryOpt = [],  # noqa: B006
+    exclude_caution: Annotated[
+        list[str],
+        typer.Option(
+            "--exclude-caution",
+            metavar="KIND",
+            autocompletion=complete.CAUTION,
+            help="Leave out points with this kind of caution, e.g. pregnancy.",
+        ),
+    ] = [],  # noqa: B006
+    force: Annotated[bool, typer.Option("--force", help="Replace DIR if it holds a site built before.")] = False,
+) -> None:
+    """Write the atlas as a static site: a page a point, channel, condition and category, with
+    charts, cautions, studies, references and a search box; it works from disk, offline.
+
+    The same filters as `list` narrow which points get pages. Needs the `site` extra:
+    pip install 'acupoints[site]'.
+
+    Examples:
+
+      acupoints site -o atlas
+
+      acupoints site -o cipn-atlas --condition CIPN
+
+      acupoints site -o atlas --force
+    """
+    from .site import build_site
+
+    built = build_site(
+        _load(ctx),
+        output,
+        force=force,
+        condition=condition,
+        region=region,
+        modality=modality,
+        meridian=meridian,
+        category=category,
+        exclude_caution=exclude_caution,
+    )
+    sys.stderr.write(f"acupoints: note: {built.summary()}\n")
+
+
+@app.command()
 def validate(
     ctx: typer.Context,
     path: Annotated[

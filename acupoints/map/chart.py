@@ -9,6 +9,7 @@ and no printing here.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -371,33 +372,61 @@ def _channel_paths(
     return tuple(out)
 
 
+class _Body(NamedTuple):
+    """What a panel draws whatever points are chosen: the projected parts, outlines, guides,
+    landmarks and the box round them."""
+
+    projected: _Projected
+    outlines: tuple[Outline, ...]
+    guides: tuple[tuple[tuple[float, float], ...], ...]
+    sketches: tuple[Sketch, ...]
+    box: tuple[float, float, float, float]
+
+
+# A panel's body is the same on every chart drawn from the same positions, and projecting it is
+# nine tenths of a chart's cost: worked out once per (positions, panel), so that many charts in
+# one run (`acupoints site`: one a point) cost the marks alone. Held weakly: the bodies go with
+# their positions.
+_BODIES: weakref.WeakKeyDictionary[Positions, dict[int, tuple[PanelSpec, _Body]]] = weakref.WeakKeyDictionary()
+
+
+def _body(positions: Positions, spec: PanelSpec) -> _Body:
+    known = _BODIES.setdefault(positions, {})
+    if id(spec) not in known:  # the spec is kept in the value, so its id is not reused meanwhile
+        pr = _project_panel(positions, spec)
+        outlines = [
+            Outline(part, side, tuple(poly), sum(d for _, _, d in proj) / max(len(proj), 1))
+            for (part, side), (proj, poly) in pr.parts.items()
+            if len(poly) >= 3
+        ]
+        # far first: painter's order; the head last, since the jaw and the occiput overhang the neck
+        outlines.sort(key=lambda o: (o.part == "head", -o.depth))
+        xs = [x for o in outlines for x, _ in o.points] or [0.0]
+        ys = [y for o in outlines for _, y in o.points] or [0.0]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        guides = tuple(tuple(g) for g in _guides(positions, spec, pr))
+        known[id(spec)] = (spec, _Body(pr, tuple(outlines), guides, _sketches(positions, spec, pr), box))
+    return known[id(spec)][1]
+
+
 def _panel(
     positions: Positions, spec: PanelSpec, sites: Sequence[Site], channels: Sequence[tuple[str, Sequence[str]]] = ()
 ) -> Panel:
-    pr = _project_panel(positions, spec)
-    outlines = [
-        Outline(part, side, tuple(poly), sum(d for _, _, d in proj) / max(len(proj), 1))
-        for (part, side), (proj, poly) in pr.parts.items()
-        if len(poly) >= 3
-    ]
-    # far first: painter's order; the head last, since the jaw and the occiput overhang the neck
-    outlines.sort(key=lambda o: (o.part == "head", -o.depth))
+    body = _body(positions, spec)
+    pr = body.projected
     marks = []
     for site in sites:
         key = _site_key(site, positions)
         seen = _visible(site, key, spec, pr)
         if seen:
             marks.append(Mark(site.code, site.index, site.side, site.part, seen[0], seen[1]))
-    xs = [x for o in outlines for x, _ in o.points] or [0.0]
-    ys = [y for o in outlines for _, y in o.points] or [0.0]
-    box = (min(xs), min(ys), max(xs), max(ys))
     return Panel(
         spec.side,
-        tuple(outlines),
-        tuple(tuple(g) for g in _guides(positions, spec, pr)),
+        body.outlines,
+        body.guides,
         tuple(marks),
-        box,
-        _sketches(positions, spec, pr),
+        body.box,
+        body.sketches,
         _channel_paths(positions, spec, pr, channels),
     )
 
