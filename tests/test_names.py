@@ -169,6 +169,34 @@ def test_every_repeatable_option_takes_a_comma_list(cli, command, option, values
     assert twice != only_a  # the second value does change the result
 
 
+# `site` writes a folder: the same pages must be built whichever way the values are given
+SITE_REPEATED = [
+    ("site", "--condition", ("DPN", "PHN")),
+    ("site", "--region", ("hand", "ankle")),
+    ("site", "--modality", ("cupping", "moxibustion")),
+    ("site", "--meridian", ("HT", "PC")),
+    ("site", "--category", ("jing-well", "he-sea")),
+    ("site", "--exclude-caution", ("pregnancy", "vessel")),
+]
+
+
+@pytest.mark.parametrize(("command", "option", "values"), SITE_REPEATED)
+def test_site_options_take_a_comma_list(cli, tmp_path, command, option, values):
+    pytest.importorskip("jinja2")
+    a, b = values
+    narrow = [] if option != "--exclude-caution" else ["--meridian", "LU,HT,PC,CV"]
+
+    def pages(*args: str) -> set[str]:
+        out = tmp_path / f"s{len(list(tmp_path.iterdir()))}"
+        code, _, err = cli(command, "-o", str(out), *narrow, *args)
+        assert code == 0, err
+        return {str(f.relative_to(out)) for f in out.rglob("*.html")}
+
+    twice = pages(option, a, option, b)
+    assert pages(option, f"{a},{b}") == twice
+    assert pages(option, a) != twice
+
+
 def test_every_repeatable_option_is_tested():
     """A new repeatable option must be added to REPEATED, and so take commas."""
     import typer.main
@@ -182,7 +210,8 @@ def test_every_repeatable_option_is_tested():
         for p in command.params
         if getattr(p, "multiple", False)
     }
-    assert repeatable == {(command, option) for command, option, _, _ in REPEATED}
+    tested = {(command, option) for command, option, _, _ in REPEATED}
+    assert repeatable == tested | {(command, option) for command, option, _ in SITE_REPEATED}
 
 
 def test_a_comma_list_value_is_checked_one_by_one(cli):

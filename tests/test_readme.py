@@ -377,6 +377,30 @@ def install_completion_zsh(run: Run) -> None:
     assert "fpath+=~/.zfunc" in (run.folder / "home" / ".zshrc").read_text(encoding="utf-8")
 
 
+def _pages(folder: Path) -> set[str]:
+    return {p.stem for p in (folder / "points").glob("*.html")}
+
+
+def site_all(run: Run) -> None:
+    _ok(run)
+    assert (run.file("atlas") / "index.html").is_file()
+    assert len(_pages(run.file("atlas"))) == 409
+
+
+def site_cipn(run: Run) -> None:
+    _ok(run)
+    assert _pages(run.file("cipn-atlas")) == {p.code for p in CATALOG.filter(condition="CIPN")}
+
+
+def site_force(run: Run) -> None:
+    _ok(run)
+    assert len(_pages(run.file("atlas"))) == 409
+    again = subprocess.run(
+        "acupoints site -o atlas", shell=True, cwd=run.folder, env=_env(run.folder), text=True, capture_output=True
+    )
+    assert again.returncode != 0 and "--force" in again.stderr  # without it, a built site stays
+
+
 CHECKS: dict[str, Callable[[Run], None]] = {
     "acupoints show zusanli": show_pinyin,
     "acupoints show 'Zú Sān Lǐ' 足三里": show_tones_and_characters,
@@ -423,6 +447,9 @@ CHECKS: dict[str, Callable[[Run], None]] = {
     "acupoints export --format anki -o acupoints.txt": export_anki,
     "acupoints export --format anki --meridian ST -o stomach.txt": export_anki_st,
     "acupoints --install-completion": install_completion,
+    "acupoints site -o atlas": site_all,
+    "acupoints site -o cipn-atlas --condition CIPN": site_cipn,
+    "acupoints site -o atlas --force": site_force,
     "acupoints --install-completion zsh": install_completion_zsh,
 }
 
