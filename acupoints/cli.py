@@ -95,7 +95,7 @@ class _Group(TyperGroup):
                 from .output.streams import write_out
 
                 try:  # help asked for by giving nothing: not an error
-                    write_out(ctx.get_help() + "\n")
+                    write_out(_short_help(ctx))
                     code = errors.ExitCode.OK
                 except errors.AcupointsError as failed:  # stdout closed
                     code = _fail(str(failed), failed.exit_code)
@@ -123,6 +123,21 @@ class _Group(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _short_help(ctx: Any) -> str:
+    """What a bare `acupoints` prints: the usage, what the tool is, its commands and where the rest
+    is; the whole help, with every option and example, is --help's."""
+    fmt = ctx.make_formatter()
+    ctx.command.format_usage(ctx, fmt)
+    fmt.write_paragraph()
+    fmt.write_text((ctx.command.help or "").split("\n\n")[0])
+    ctx.command.format_commands(ctx, fmt)
+    fmt.write_paragraph()
+    fmt.write_text("Run 'acupoints COMMAND --help' for a command's options and examples, 'acupoints --help' for all.")
+    fmt.write_paragraph()
+    fmt.write_text(errors.NOTICE)
+    return fmt.getvalue()
 
 
 def _catalog_line(exc: errors.CatalogError) -> str:

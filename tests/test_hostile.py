@@ -403,12 +403,14 @@ def test_an_empty_query_is_a_usage_error(cli, command, text, message):
 
 
 # -- the bare command --------------------------------------------------------------------------------
-def test_the_bare_command_prints_the_help_and_exits_0():
+def test_the_bare_command_prints_the_short_help_and_exits_0():
     result = run()
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith("Usage: acupoints [OPTIONS] COMMAND [ARGS]...")
-    assert "Commands:" in result.stdout and "  show " in result.stdout
-    assert result.stdout == run("--help").stdout
+    assert "Commands:" in result.stdout and "  show " in result.stdout and "  site " in result.stdout
+    assert "acupoints --help' for all" in result.stdout and "not medical advice" in result.stdout
+    full = run("--help").stdout
+    assert "--install-completion" in full and "--install-completion" not in result.stdout  # short: no options
 
 
 # -- files written for people ------------------------------------------------------------------------
