@@ -26,7 +26,7 @@ def test_the_consumer_script_passes_mypy_strict(tmp_path):
             str(tmp_path / "mypy-cache"),
             str(CONSUMER),
         ],
-        cwd=ROOT,
+        cwd=tmp_path,  # not the checkout, where mypy would read the package as source, not as installed
         capture_output=True,
         text=True,
     )
@@ -48,7 +48,7 @@ def test_mypy_strict_rejects_what_the_api_does_not_take(tmp_path):
     )
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy-cache"), str(bad)],
-        cwd=ROOT,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
     )
