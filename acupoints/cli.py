@@ -472,6 +472,17 @@ def show(
     _write(PointPages([catalog.lookup(t) for t in points], catalog, chosen), fmt, output, force, RecordFormat, bom=bom)
 
 
+ExcludeCautionOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--exclude-caution",
+        metavar="KIND",
+        autocompletion=complete.CAUTION,
+        help="Leave out points with this kind of caution, e.g. pregnancy.",
+    ),
+]
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -480,15 +491,7 @@ def list_(
     modality: ModalityOpt = [],  # noqa: B006
     meridian: MeridianOpt = [],  # noqa: B006
     category: CategoryOpt = [],  # noqa: B006
-    exclude_caution: Annotated[
-        list[str],
-        typer.Option(
-            "--exclude-caution",
-            metavar="KIND",
-            autocompletion=complete.CAUTION,
-            help="Leave out points with this kind of caution, e.g. pregnancy.",
-        ),
-    ] = [],  # noqa: B006
+    exclude_caution: ExcludeCautionOpt = [],  # noqa: B006
     fields: FieldsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -1059,15 +1062,7 @@ def site(
     modality: ModalityOpt = [],  # noqa: B006
     meridian: MeridianOpt = [],  # noqa: B006
     category: CategoryOpt = [],  # noqa: B006
-    exclude_caution: Annotated[
-        list[str],
-        typer.Option(
-            "--exclude-caution",
-            metavar="KIND",
-            autocompletion=complete.CAUTION,
-            help="Leave out points with this kind of caution, e.g. pregnancy.",
-        ),
-    ] = [],  # noqa: B006
+    exclude_caution: ExcludeCautionOpt = [],  # noqa: B006
     force: Annotated[bool, typer.Option("--force", help="Replace DIR if it holds a site built before.")] = False,
 ) -> None:
     """Write the atlas as a static site: a page a point, channel, condition and category, with
