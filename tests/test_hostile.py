@@ -480,7 +480,8 @@ def test_one_function_writes_files():
     found = []
     for path in (ROOT / "acupoints").rglob("*.py"):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(r"mkstemp|NamedTemporaryFile|os\.replace|os\.rename|write_text|write_bytes", line):
+            # (click's help formatter, `fmt`, has a write_text of its own, which writes no file)
+            if re.search(r"mkstemp|NamedTemporaryFile|os\.replace|os\.rename|(?<!fmt)\.write_(text|bytes)\(", line):
                 found.append(f"{path.relative_to(ROOT)}:{n}")
     allowed = ("acupoints/_store.py", "acupoints/site/build.py")
     assert [f for f in found if not f.startswith(allowed)] == []
