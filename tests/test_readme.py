@@ -169,7 +169,12 @@ def search_json(run: Run) -> None:
 
 def search_min_score(run: Run) -> None:
     _ok(run)
-    assert run.rows()
+    as_json = subprocess.run(
+        run.command + " -f json", shell=True, cwd=run.folder, env=_env(run.folder), text=True, capture_output=True
+    )
+    hits = json.loads(as_json.stdout)
+    assert hits and all(h["score"] >= 3 for h in hits)  # only hits scoring 3 or more
+    assert [h["code"] for h in hits] == _codes(run)
 
 
 def search_characters(run: Run) -> None:
